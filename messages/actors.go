@@ -1,0 +1,55 @@
+package messages
+
+import "time"
+
+// PollNow asks a service actor to poll at once. The actor answers with Polled when
+// the poll ends, whatever its outcome.
+type PollNow struct{}
+
+// Polled answers PollNow.
+type Polled struct {
+	Service string
+	Err     string
+	Latency time.Duration
+}
+
+// ServiceStatus asks a service actor what it is doing, answered with ServiceState. It
+// is answered at once even while a poll hangs.
+type ServiceStatus struct{}
+
+// ServiceState answers ServiceStatus.
+type ServiceState struct {
+	Service, Kind string
+	// InFlightSince is when the running poll started; zero when idle.
+	InFlightSince time.Time
+	Polls, Errors int
+}
+
+// QueryDownloads asks the store for the downloads board model.
+type QueryDownloads struct{}
+
+// QueryHealth asks the store for the health board model.
+type QueryHealth struct{}
+
+// Subscribe asks the store to push every new board model to the sender.
+type Subscribe struct{}
+
+// Ping asks a core actor to prove it is alive; it answers Pong.
+type Ping struct{}
+
+// Pong answers Ping.
+type Pong struct{}
+
+// ServiceFailed tells the store that a service's actors were given up on after
+// crashing again and again.
+type ServiceFailed struct {
+	Service, Kind string
+	Reason        string
+	At            time.Time
+}
+
+// ServicesChanged tells the store which services exist, after start or a reload, so
+// that removed services leave the boards.
+type ServicesChanged struct {
+	Services map[string]string // name → kind
+}
