@@ -70,8 +70,7 @@ func (b *builder) snowflake(key, value, required string) string {
 		return ""
 	}
 	if n, err := strconv.ParseUint(value, 10, 64); err != nil || n == 0 || value[0] == '+' {
-		b.p.add(key, "not a Discord ID: IDs are numbers; with Developer Mode on, "+
-			"right-click the server, channel, role or user and choose Copy ID")
+		b.p.add(key, "not a Discord ID: use the numeric ID (with Developer Mode on, Copy ID)")
 		return ""
 	}
 	return value

@@ -122,7 +122,14 @@ var stringsType = reflect.TypeFor[[]string]()
 
 // commaListHook splits "1, 2,3" into a list, for lists set from the environment.
 func commaListHook(from, to reflect.Type, data any) (any, error) {
-	if to != stringsType || from.Kind() != reflect.String {
+	if to != stringsType {
+		return data, nil
+	}
+	switch from.Kind() {
+	case reflect.String:
+	case reflect.Map, reflect.Struct:
+		return nil, &hookError{expectMessage(stringsType)}
+	default:
 		return data, nil
 	}
 	list := []string{}
@@ -134,14 +141,22 @@ func commaListHook(from, to reflect.Type, data any) (any, error) {
 	return list, nil
 }
 
-// leaves flattens the tree of joined errors mapstructure returns.
+// leaves flattens the tree of wrapped and joined errors mapstructure returns into
+// one error per key.
 func leaves(err error) []error {
-	if multi, ok := err.(interface{ Unwrap() []error }); ok {
+	var de *mapstructure.DecodeError
+	if errors.As(err, &de) && de == err {
+		return []error{err}
+	}
+	switch e := err.(type) {
+	case interface{ Unwrap() []error }:
 		var out []error
-		for _, e := range multi.Unwrap() {
-			out = append(out, leaves(e)...)
+		for _, inner := range e.Unwrap() {
+			out = append(out, leaves(inner)...)
 		}
 		return out
+	case interface{ Unwrap() error }:
+		return leaves(e.Unwrap())
 	}
 	return []error{err}
 }

@@ -29,9 +29,9 @@ var Kinds = []string{
 type auth int
 
 const (
-	authAPIKey       auth = iota // api_key required; username and password not used
-	authLoginOptional            // username and password together, or neither
-	authPasswordOnly             // password required; username not used
+	authAPIKey        auth = iota // api_key required; username and password not used
+	authLoginOptional             // username and password together, or neither
+	authPasswordOnly              // password required; username not used
 )
 
 // kindInfo is what validation needs to know about a kind.

@@ -52,6 +52,7 @@ func checkMap(m, schema map[string]any, path string, p *problems) map[string]any
 		got, ok := v.(map[string]any)
 		if !ok {
 			p.add(key, sectionMessage(key, section))
+			out[k] = section // the defaults, so its keys are not reported again
 			continue
 		}
 		if key == "services" {

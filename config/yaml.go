@@ -2,8 +2,8 @@ package config
 
 import (
 	"errors"
-	"fmt"
 	"regexp"
+	"strings"
 
 	kmaps "github.com/knadh/koanf/maps"
 	kyaml "github.com/knadh/koanf/parsers/yaml"
@@ -23,16 +23,7 @@ var lineRE = regexp.MustCompile(`^line \d+`)
 func (yamlParser) Unmarshal(b []byte) (map[string]any, error) {
 	out, err := kyaml.Parser().Unmarshal(b)
 	if err != nil {
-		var te *yaml.TypeError
-		if errors.As(err, &te) {
-			where := "the document"
-			if len(te.Errors) > 0 && lineRE.MatchString(te.Errors[0]) {
-				where = lineRE.FindString(te.Errors[0])
-			}
-			return nil, fmt.Errorf("%s: the top level must be a mapping of keys "+
-				"(discord, services, state_dir, log, metrics)", where)
-		}
-		return nil, err
+		return nil, yamlError(err)
 	}
 	if out == nil {
 		return map[string]any{}, nil
@@ -40,6 +31,29 @@ func (yamlParser) Unmarshal(b []byte) (map[string]any, error) {
 	kmaps.IntfaceKeysToStrings(out)
 	dropNulls(out, "")
 	return out, nil
+}
+
+// yamlError rewrites yaml's type errors, one line each. The only type error possible
+// for a document decoded into a map is a document that is not a mapping, and its
+// message would quote the value: that one gets a message of its own.
+func yamlError(err error) error {
+	var te *yaml.TypeError
+	if !errors.As(err, &te) {
+		return err
+	}
+	msgs := make([]string, 0, len(te.Errors))
+	for _, msg := range te.Errors {
+		if strings.Contains(msg, "cannot unmarshal") {
+			where := "the document"
+			if lineRE.MatchString(msg) {
+				where = lineRE.FindString(msg)
+			}
+			msg = where + ": the top level must be a mapping of keys " +
+				"(discord, services, state_dir, log, metrics)"
+		}
+		msgs = append(msgs, msg)
+	}
+	return errors.New(strings.Join(msgs, "; "))
 }
 
 // Marshal renders a config map as YAML.
