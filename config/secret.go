@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"log/slog"
 )
 
@@ -30,6 +31,16 @@ func (s Secret) String() string {
 
 // GoString renders the secret redacted for %#v.
 func (s Secret) GoString() string { return s.String() }
+
+// Format renders the secret redacted for every fmt verb, so even a verb meant for
+// numbers (%d, %x) cannot print the value; %q quotes the redacted text.
+func (s Secret) Format(f fmt.State, verb rune) {
+	if verb == 'q' {
+		fmt.Fprintf(f, "%q", s.String())
+		return
+	}
+	fmt.Fprint(f, s.String())
+}
 
 // LogValue renders the secret redacted for log/slog.
 func (s Secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
