@@ -1,0 +1,237 @@
+// Package discordtest owns the Discord emulator: one HTTP handler that speaks Discord's
+// gateway (WebSocket) and REST API toward a bot closely enough for a real discordgo
+// Session, enforces Discord's rules (the 3 s interaction deadline, single acknowledgement,
+// message limits, rate limits), records every request, frame and interaction, and shows
+// the channel as a web page a person can click.
+//
+// Tests start it with Start; the demo and the benchmark use New and Listen. The control
+// surface under /_emulator lets a test, a script or the web page act as a Discord user.
+package discordtest
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Default identities used when Options leaves them empty. They are valid snowflakes, so
+// code that parses IDs as integers works against the emulator.
+const (
+	DefaultToken         = "ZGlzY2Fycg.emulator.bot-token-for-tests"
+	DefaultApplicationID = "1100000000000000001"
+	DefaultBotUserID     = DefaultApplicationID
+	DefaultGuildID       = "1100000000000000100"
+	DefaultChannelID     = "1100000000000000200"
+	DefaultAdminUserID   = "1100000000000000300"
+	DefaultMemberUserID  = "1100000000000000301"
+	DefaultOwnerUserID   = "1100000000000000302"
+	DefaultAdminRoleID   = "1100000000000000400"
+	DefaultBotRoleID     = "1100000000000000401"
+
+	// DefaultHeartbeatInterval is what Discord announces in HELLO today.
+	DefaultHeartbeatInterval = 41250 * time.Millisecond
+	// DefaultAckDeadline is Discord's window for the first interaction callback.
+	DefaultAckDeadline = 3 * time.Second
+
+	defaultMaxRecords = 200000
+	guildName         = "Homelab"
+	channelName       = "media"
+	botUsername       = "discarr"
+)
+
+// Options configures an Emulator. Zero values get the Default* constants.
+type Options struct {
+	Token, ApplicationID, GuildID, ChannelID string
+	AdminUserID, MemberUserID, AdminRoleID    string
+	BotUserID                                 string
+	// HeartbeatInterval is announced in HELLO.
+	HeartbeatInterval time.Duration
+	// AckDeadline is how long after dispatch the first callback is accepted.
+	AckDeadline time.Duration
+	// Now is the emulator's clock for deadlines, rate limits and timestamps.
+	Now func() time.Time
+	// RateLimits overrides the default buckets, keyed by the Route* constants.
+	RateLimits map[string]RateLimit
+	// Extra entries are added to GET /_emulator/info.
+	Extra map[string]string
+	// MaxRecords bounds each record list (requests, frames, interactions, violations);
+	// the oldest half is dropped when it is exceeded. Default 200000.
+	MaxRecords int
+	// Logger receives the emulator's own diagnostics; default discards them.
+	Logger *slog.Logger
+}
+
+// Emulator is a Discord stand-in: gateway, REST, control surface and web view.
+type Emulator struct {
+	opts Options
+	log  *slog.Logger
+	mux  *http.ServeMux
+	ids  idSource
+
+	mu           sync.Mutex
+	changed      chan struct{} // closed and replaced whenever state changes
+	messages     map[string][]*Message
+	commands     []Command
+	sessions     map[string]*session
+	conns        map[*gwConn]struct{}
+	interactions map[string]*interaction // by ID
+	tokens       map[string]*interaction // by token, for the webhook routes
+	order        []*interaction
+	buckets      map[string]*bucket
+	requests     []Request
+	frames       []Frame
+	violations   []Violation
+	validator    BodyValidator
+
+	srvMu sync.Mutex
+	srv   *http.Server
+	ln    net.Listener
+}
+
+// New builds an Emulator without listening; serve Handler() or call Listen.
+func New(opts Options) *Emulator {
+	opts = withDefaults(opts)
+	e := &Emulator{
+		opts:         opts,
+		log:          opts.Logger,
+		changed:      make(chan struct{}),
+		messages:     map[string][]*Message{opts.ChannelID: nil},
+		sessions:     map[string]*session{},
+		conns:        map[*gwConn]struct{}{},
+		interactions: map[string]*interaction{},
+		tokens:       map[string]*interaction{},
+		buckets:      map[string]*bucket{},
+	}
+	e.ids.now = opts.Now
+	e.mux = e.routes()
+	return e
+}
+
+// Start runs an Emulator on 127.0.0.1 with a random port and closes it when t ends.
+func Start(t testing.TB, opts Options) *Emulator {
+	t.Helper()
+	e := New(opts)
+	if err := e.Listen("127.0.0.1:0"); err != nil {
+		t.Fatalf("start discord emulator: %v", err)
+	}
+	t.Cleanup(func() { _ = e.Close() })
+	return e
+}
+
+func withDefaults(o Options) Options {
+	def := func(s *string, v string) {
+		if *s == "" {
+			*s = v
+		}
+	}
+	def(&o.Token, DefaultToken)
+	def(&o.ApplicationID, DefaultApplicationID)
+	def(&o.BotUserID, o.ApplicationID)
+	def(&o.GuildID, DefaultGuildID)
+	def(&o.ChannelID, DefaultChannelID)
+	def(&o.AdminUserID, DefaultAdminUserID)
+	def(&o.MemberUserID, DefaultMemberUserID)
+	def(&o.AdminRoleID, DefaultAdminRoleID)
+	if o.HeartbeatInterval <= 0 {
+		o.HeartbeatInterval = DefaultHeartbeatInterval
+	}
+	if o.AckDeadline <= 0 {
+		o.AckDeadline = DefaultAckDeadline
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.MaxRecords <= 0 {
+		o.MaxRecords = defaultMaxRecords
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	return o
+}
+
+// Handler serves the gateway, REST under /api/v9 and /api/v10, the control surface
+// under /_emulator and the web view at /.
+func (e *Emulator) Handler() http.Handler { return e.mux }
+
+// Listen starts serving on addr (for example "127.0.0.1:0") in the background.
+func (e *Emulator) Listen(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	srv := &http.Server{Handler: e.mux, ReadHeaderTimeout: 10 * time.Second}
+	e.srvMu.Lock()
+	e.srv, e.ln = srv, ln
+	e.srvMu.Unlock()
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			e.log.Warn("discord emulator stopped serving", "err", err)
+		}
+	}()
+	e.log.Debug("discord emulator listening", "addr", ln.Addr().String())
+	return nil
+}
+
+// URL is the base address of a listening Emulator, like "http://127.0.0.1:4321/";
+// empty before Listen.
+func (e *Emulator) URL() string {
+	e.srvMu.Lock()
+	defer e.srvMu.Unlock()
+	if e.ln == nil {
+		return ""
+	}
+	return "http://" + e.ln.Addr().String() + "/"
+}
+
+// Close stops the listener and drops every gateway connection.
+func (e *Emulator) Close() error {
+	e.DropSessions()
+	e.srvMu.Lock()
+	srv := e.srv
+	e.srvMu.Unlock()
+	if srv == nil {
+		return nil
+	}
+	if err := srv.Close(); err != nil {
+		return fmt.Errorf("close discord emulator: %w", err)
+	}
+	return nil
+}
+
+// Options returns the effective options, defaults filled in.
+func (e *Emulator) Options() Options { return e.opts }
+
+func (e *Emulator) now() time.Time { return e.opts.Now() }
+
+// notifyLocked wakes everyone waiting for a state change; e.mu must be held.
+func (e *Emulator) notifyLocked() {
+	close(e.changed)
+	e.changed = make(chan struct{})
+}
+
+// waitFor blocks until cond (evaluated with e.mu held) is true or the timeout passes,
+// and reports whether cond became true.
+func (e *Emulator) waitFor(timeout time.Duration, cond func() bool) bool {
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	for {
+		e.mu.Lock()
+		ok := cond()
+		ch := e.changed
+		e.mu.Unlock()
+		if ok {
+			return true
+		}
+		select {
+		case <-ch:
+		case <-timer.C:
+			return false
+		}
+	}
+}

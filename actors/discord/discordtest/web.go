@@ -1,0 +1,5 @@
+package discordtest
+
+import "net/http"
+
+func (e *Emulator) serveWeb(w http.ResponseWriter, r *http.Request) {}
