@@ -94,7 +94,8 @@ func (b *builder) duration(key string, d, lo, hi time.Duration) time.Duration {
 		return d
 	}
 	if d < lo || d > hi {
-		b.p.addf(key, "%s is out of range: use %s to %s", fmtDuration(d), fmtDuration(lo), fmtDuration(hi))
+		b.p.addf(key, "%s is out of range: use %s to %s",
+			fmtDuration(d), fmtDuration(lo), fmtDuration(hi))
 	}
 	return d
 }

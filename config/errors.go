@@ -40,10 +40,13 @@ type problems struct {
 	list    []Problem
 	seen    map[string]bool
 	origins map[string]string // key path -> environment variable that set it
+	// defaulted holds the key paths of service keys filled from serviceDefaults.
+	defaulted map[string]bool
 }
 
 func newProblems() *problems {
-	return &problems{seen: map[string]bool{}, origins: map[string]string{}}
+	return &problems{seen: map[string]bool{}, origins: map[string]string{},
+		defaulted: map[string]bool{}}
 }
 
 // add records a problem at key, naming the environment variable when one set the key.

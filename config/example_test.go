@@ -28,7 +28,8 @@ func TestExampleLoads(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the example config does not load:\n%v", err)
 	}
-	if got, want := cfg.ServiceNames(), []string{"qbit", "radarr_4k", "sonarr"}; !slices.Equal(got, want) {
+	got, want := cfg.ServiceNames(), []string{"qbit", "radarr_4k", "sonarr"}
+	if !slices.Equal(got, want) {
 		t.Errorf("ServiceNames() = %v, want %v", got, want)
 	}
 	if got := cfg.Discord.Token.Reveal(); got != "example-discord-token" {

@@ -58,30 +58,14 @@ func Load(opts LoadOptions) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-
-	// Layer the sources: defaults, the file, the environment.
-	k := koanf.New(".")
-	if err := k.Load(confmap.Provider(defaults(), ""), nil); err != nil {
-		return nil, fmt.Errorf("load defaults: %w", err)
-	}
-	if path != "" {
-		if err := k.Load(file.Provider(path), yamlParser{}); err != nil {
-			return nil, fileError(path, err)
-		}
-	}
 	p := newProblems()
-	envProvider := env.Provider(".", env.Opt{
-		Prefix:        EnvPrefix,
-		TransformFunc: envTransform(p),
-		EnvironFunc:   func() []string { return environ },
-	})
-	if err := k.Load(envProvider, nil); err != nil {
-		return nil, fmt.Errorf("load environment: %w", err)
+	k, err := layers(path, environ, p)
+	if err != nil {
+		return nil, err
 	}
 
 	// Check the keys, decode, then validate and resolve what was decoded.
-	tree := checkKeys(k.Raw(), p)
-	raw := decode(tree, p)
+	raw := decode(checkKeys(k.Raw(), p), p)
 	b := builder{
 		p:        p,
 		workDir:  workDir,
@@ -98,6 +82,29 @@ func Load(opts LoadOptions) (*Config, error) {
 		return nil, err
 	}
 	return cfg, nil
+}
+
+// layers loads the sources in order, later ones winning: the defaults, the config file
+// at path (none when ""), the environment.
+func layers(path string, environ []string, p *problems) (*koanf.Koanf, error) {
+	k := koanf.New(".")
+	if err := k.Load(confmap.Provider(defaults(), ""), nil); err != nil {
+		return nil, fmt.Errorf("load defaults: %w", err)
+	}
+	if path != "" {
+		if err := k.Load(file.Provider(path), yamlParser{}); err != nil {
+			return nil, fileError(path, err)
+		}
+	}
+	envProvider := env.Provider(".", env.Opt{
+		Prefix:        EnvPrefix,
+		TransformFunc: envTransform(p),
+		EnvironFunc:   func() []string { return environ },
+	})
+	if err := k.Load(envProvider, nil); err != nil {
+		return nil, fmt.Errorf("load environment: %w", err)
+	}
+	return k, nil
 }
 
 func resolveWorkDir(dir string) (string, error) {

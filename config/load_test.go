@@ -66,21 +66,27 @@ func TestEnvOverrides(t *testing.T) {
 		}},
 		{"double underscore nests and keys are lower-cased", []string{
 			"DISCARR_LOG__LEVEL=DEBUG", "DISCARR_LOG__FORMAT=json", "DISCARR_DISCORD__BOARD_REFRESH=5s",
-			"DISCARR_SERVICES__SONARR__INSECURE_SKIP_VERIFY=false", "DISCARR_SERVICES__SONARR__INCLUDE_UNKNOWN=true",
+			"DISCARR_SERVICES__SONARR__INSECURE_SKIP_VERIFY=false",
+			"DISCARR_SERVICES__SONARR__INCLUDE_UNKNOWN=true",
 		}, func(t *testing.T, c *config.Config) {
 			if c.Log.Level.String() != "DEBUG" || c.Log.Format != "json" ||
 				c.Discord.BoardRefresh != 5*time.Second || !c.Services["sonarr"].IncludeUnknown {
-				t.Errorf("log = %+v, board_refresh = %v, sonarr = %+v", c.Log, c.Discord.BoardRefresh, c.Services["sonarr"])
+				t.Errorf("log = %+v, board_refresh = %v, sonarr = %+v",
+					c.Log, c.Discord.BoardRefresh, c.Services["sonarr"])
 			}
 		}},
-		{"comma-separated lists", []string{"DISCARR_DISCORD__ADMIN_ROLE_IDS=11, 22,33,", "DISCARR_DISCORD__ADMIN_USER_IDS=44"},
+		{"comma-separated lists", []string{
+			"DISCARR_DISCORD__ADMIN_ROLE_IDS=11, 22,33,", "DISCARR_DISCORD__ADMIN_USER_IDS=44",
+		},
 			func(t *testing.T, c *config.Config) {
 				if !slices.Equal(c.Discord.AdminRoleIDs, []string{"11", "22", "33"}) ||
 					!slices.Equal(c.Discord.AdminUserIDs, []string{"44"}) {
-					t.Errorf("admin_role_ids = %q, admin_user_ids = %q", c.Discord.AdminRoleIDs, c.Discord.AdminUserIDs)
+					t.Errorf("admin_role_ids = %q, admin_user_ids = %q",
+						c.Discord.AdminRoleIDs, c.Discord.AdminUserIDs)
 				}
 			}},
-		{"variables without the prefix are ignored", []string{"HOME=/root", "SONARR__API_KEY=x", "DISCARR=1"},
+		{"variables without the prefix are ignored",
+			[]string{"HOME=/root", "SONARR__API_KEY=x", "DISCARR=1"},
 			func(t *testing.T, c *config.Config) {
 				if got := c.Services["sonarr"].APIKey.Reveal(); got != "file-key" {
 					t.Errorf("api_key = %q, want file-key", got)
@@ -132,9 +138,12 @@ func TestStateDir(t *testing.T) {
 		env        []string
 		want       string
 	}{
-		{"STATE_DIRECTORY from the environment", "", config.LoadOptions{}, []string{"STATE_DIRECTORY=/var/lib/discarr:/var/lib/other"}, "/var/lib/discarr"},
-		{"StateDirEnv option", "", config.LoadOptions{StateDirEnv: "/srv/state"}, []string{"STATE_DIRECTORY=/ignored"}, "/srv/state"},
-		{"state_dir wins", "state_dir: /opt/discarr\n", config.LoadOptions{}, []string{"STATE_DIRECTORY=/ignored"}, "/opt/discarr"},
+		{"STATE_DIRECTORY from the environment", "", config.LoadOptions{},
+			[]string{"STATE_DIRECTORY=/var/lib/discarr:/var/lib/other"}, "/var/lib/discarr"},
+		{"StateDirEnv option", "", config.LoadOptions{StateDirEnv: "/srv/state"},
+			[]string{"STATE_DIRECTORY=/ignored"}, "/srv/state"},
+		{"state_dir wins", "state_dir: /opt/discarr\n", config.LoadOptions{},
+			[]string{"STATE_DIRECTORY=/ignored"}, "/opt/discarr"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -157,7 +166,8 @@ func TestFileLookup(t *testing.T) {
 	t.Parallel()
 	t.Run("explicit path must exist", func(t *testing.T) {
 		t.Parallel()
-		_, err := config.Load(config.LoadOptions{Path: filepath.Join(t.TempDir(), "nope.yaml"), Environ: []string{}})
+		path := filepath.Join(t.TempDir(), "nope.yaml")
+		_, err := config.Load(config.LoadOptions{Path: path, Environ: []string{}})
 		var ce *config.Error
 		if !errors.Is(err, fs.ErrNotExist) || errors.As(err, &ce) {
 			t.Fatalf("err = %v, want a not-exist error that is not a *config.Error", err)
@@ -167,7 +177,8 @@ func TestFileLookup(t *testing.T) {
 		t.Parallel()
 		dir := t.TempDir()
 		want := writeFile(t, dir, "conf/other.yaml", base)
-		c, err := config.Load(config.LoadOptions{Path: "conf/other.yaml", WorkDir: dir, Environ: []string{}})
+		opts := config.LoadOptions{Path: "conf/other.yaml", WorkDir: dir, Environ: []string{}}
+		c, err := config.Load(opts)
 		if err != nil || c.Source != want {
 			t.Fatalf("Source = %v (err %v), want %s", c, err, want)
 		}
@@ -178,13 +189,15 @@ func TestFileLookup(t *testing.T) {
 			t.Skipf("%s exists on this machine, so Load would read it", config.SystemPath)
 		}
 		c, err := config.Load(config.LoadOptions{WorkDir: t.TempDir(), Environ: []string{
-			"DISCARR_DISCORD__TOKEN=env-token", "DISCARR_DISCORD__GUILD_ID=1", "DISCARR_DISCORD__CHANNEL_ID=2",
+			"DISCARR_DISCORD__TOKEN=env-token", "DISCARR_DISCORD__GUILD_ID=1",
+			"DISCARR_DISCORD__CHANNEL_ID=2",
 		}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if c.Source != "" || c.Discord.Token.Reveal() != "env-token" || len(c.Services) != 0 {
-			t.Errorf("Source = %q, token set = %v, services = %v", c.Source, c.Discord.Token.IsSet(), c.ServiceNames())
+			t.Errorf("Source = %q, token set = %v, services = %v",
+				c.Source, c.Discord.Token.IsSet(), c.ServiceNames())
 		}
 	})
 }
@@ -194,7 +207,8 @@ func TestSecretFiles(t *testing.T) {
 	const yaml = `
 discord: {token_file: token, guild_id: "123", channel_id: "456"}
 services:
-  qbit: {kind: qbittorrent, url: "http://127.0.0.1:8080", username: admin, password_file: sub/qbit-pass}
+  qbit: {kind: qbittorrent, url: "http://127.0.0.1:8080", username: admin,
+         password_file: sub/qbit-pass}
   sonarr: {kind: sonarr, url: "http://127.0.0.1:8989", api_key_file: ABS}
 `
 	tests := []struct {
@@ -230,10 +244,20 @@ services:
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := []string{c.Discord.Token.Reveal(), c.Services["qbit"].Password.Reveal(), c.Services["sonarr"].APIKey.Reveal()}
+			got := []string{c.Discord.Token.Reveal(), c.Services["qbit"].Password.Reveal(),
+				c.Services["sonarr"].APIKey.Reveal()}
 			if want := []string{"the-token", "the-pass", "the-key"}; !slices.Equal(got, want) {
 				t.Errorf("secrets = %q, want %q", got, want)
 			}
 		})
+	}
+}
+
+// TestNullKeysKeepDefaults: a key written without a value is absent, not a zero.
+func TestNullKeysKeepDefaults(t *testing.T) {
+	t.Parallel()
+	c := mustLoad(t, base+"log:\n  level:\nmetrics:\nstate_dir:\n")
+	if c.Log.Level.String() != "INFO" || c.Log.Format != "auto" || filepath.Base(c.StateDir) != "state" {
+		t.Errorf("log = %+v, state_dir = %q: want the defaults", c.Log, c.StateDir)
 	}
 }

@@ -28,6 +28,11 @@ func checkKeys(tree map[string]any, p *problems) map[string]any {
 			continue
 		}
 		filled := serviceDefaults()
+		for k := range filled {
+			if _, given := m[k]; !given {
+				p.defaulted[join(key, k)] = true
+			}
+		}
 		maps.Copy(filled, checkMap(m, serviceDefaults(), key, p))
 		services[name] = filled
 	}

@@ -24,7 +24,10 @@ func (b *builder) service(name string, raw rawService) Service {
 		InsecureSkipVerify: raw.InsecureSkipVerify,
 		IncludeUnknown:     raw.IncludeUnknown,
 	}
-	if !b.p.has(key+".interval") && !b.p.has(key+".timeout") && s.Timeout > s.Interval {
+	if b.p.defaulted[key+".timeout"] && s.Timeout > s.Interval {
+		s.Timeout = s.Interval // a short interval shortens the default timeout with it
+	}
+	if !b.anyProblem(key+".interval", key+".timeout") && s.Timeout > s.Interval {
 		b.p.addf(key+".timeout", "%s is longer than the interval (%s): use at most the interval",
 			fmtDuration(s.Timeout), fmtDuration(s.Interval))
 	}

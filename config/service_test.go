@@ -1,10 +1,18 @@
 package config_test
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"log/slog"
+	"math/big"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/discarr/discarr/config"
 )
@@ -55,7 +63,8 @@ func TestServiceEqual(t *testing.T) {
 		equal bool
 	}{
 		{"same config", nil, true},
-		{"same URL written differently", []string{"DISCARR_SERVICES__SONARR__URL=http://127.0.0.1:8989/"}, true},
+		{"same URL written differently",
+			[]string{"DISCARR_SERVICES__SONARR__URL=http://127.0.0.1:8989/"}, true},
 		{"api key changed", []string{"DISCARR_SERVICES__SONARR__API_KEY=other"}, false},
 		{"interval changed", []string{"DISCARR_SERVICES__SONARR__INTERVAL=1m"}, false},
 		{"url changed", []string{"DISCARR_SERVICES__SONARR__URL=http://127.0.0.1:8990"}, false},
@@ -80,14 +89,18 @@ func TestSummary(t *testing.T) {
 	for _, a := range c.Summary() {
 		got[a.Key] = a.Value.String()
 	}
-	want := map[string]string{"service_count": "2", "kinds": "sonarr,qbittorrent", "metrics_listen": "127.0.0.1:9713"}
+	want := map[string]string{
+		"service_count": "2", "kinds": "sonarr,qbittorrent", "metrics_listen": "127.0.0.1:9713",
+	}
 	for k, v := range want {
 		if got[k] != v {
 			t.Errorf("summary %s = %q, want %q", k, got[k], v)
 		}
 	}
-	if !strings.Contains(got["discord"], "token=[set]") || !strings.Contains(got["services"], "password=[unset]") {
-		t.Errorf("summary shows secrets wrong: discord %s, services %s", got["discord"], got["services"])
+	if !strings.Contains(got["discord"], "token=[set]") ||
+		!strings.Contains(got["services"], "password=[unset]") {
+		t.Errorf("summary shows secrets wrong: discord %s, services %s",
+			got["discord"], got["services"])
 	}
 	if v := c.LogValue(); v.Kind() != slog.KindGroup {
 		t.Errorf("LogValue kind = %v, want a group", v.Kind())
@@ -95,4 +108,64 @@ func TestSummary(t *testing.T) {
 	if !slices.Equal(c.ServiceNames(), []string{"qbit", "sonarr"}) {
 		t.Errorf("ServiceNames = %v", c.ServiceNames())
 	}
+}
+
+func TestDefaultTimeoutFollowsShortInterval(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		interval, want string
+	}{
+		{"5s", "5s"},
+		{"10s", "10s"},
+		{"1m", "10s"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.interval, func(t *testing.T) {
+			t.Parallel()
+			c := mustLoad(t, base, "DISCARR_SERVICES__SONARR__INTERVAL="+tt.interval)
+			if got := c.Services["sonarr"].Timeout.String(); got != tt.want {
+				t.Errorf("timeout = %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestCAFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	ca := writeFile(t, dir, "certs/lan-ca.pem", selfSignedPEM(t))
+	path := writeFile(t, dir, "discarr.yaml", `
+discord: {token: t, guild_id: "1", channel_id: "2"}
+services:
+  sonarr: {kind: sonarr, url: "https://media.lan/sonarr", api_key: k, ca_file: certs/lan-ca.pem}
+  radarr: {kind: radarr, url: "https://media.lan/radarr", api_key: k, insecure_skip_verify: true}
+`)
+	c, err := config.Load(config.LoadOptions{Path: path, Environ: []string{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Services["sonarr"].CAFile; got != ca {
+		t.Errorf("ca_file = %q, want %q (relative to the config file)", got, ca)
+	}
+	if !c.Services["radarr"].InsecureSkipVerify {
+		t.Error("insecure_skip_verify was not kept")
+	}
+}
+
+func selfSignedPEM(t *testing.T) string {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "lan CA"},
+		NotBefore: time.Unix(0, 0), NotAfter: time.Unix(1<<33, 0),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
 }
