@@ -181,4 +181,3 @@ func (e *Emulator) deleteMessage(c *call) {
 	e.announceDelete(m)
 	c.noContent()
 }
-

@@ -47,8 +47,8 @@ const (
 // Options configures an Emulator. Zero values get the Default* constants.
 type Options struct {
 	Token, ApplicationID, GuildID, ChannelID string
-	AdminUserID, MemberUserID, AdminRoleID    string
-	BotUserID                                 string
+	AdminUserID, MemberUserID, AdminRoleID   string
+	BotUserID                                string
 	// HeartbeatInterval is announced in HELLO.
 	HeartbeatInterval time.Duration
 	// AckDeadline is how long after dispatch the first callback is accepted.

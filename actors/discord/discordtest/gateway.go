@@ -52,7 +52,7 @@ type sentEvent struct {
 // gwConn is one WebSocket connection.
 type gwConn struct {
 	ws   *websocket.Conn
-	wmu  sync.Mutex                // serialises writes
+	wmu  sync.Mutex              // serialises writes
 	sess atomic.Pointer[session] // set after IDENTIFY or RESUME
 }
 

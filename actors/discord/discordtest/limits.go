@@ -33,15 +33,15 @@ const (
 
 // Component types of Discord's message components.
 const (
-	compActionRow     = 1
-	compButton        = 2
-	compStringSelect  = 3
-	compTextInput     = 4
-	compUserSelect    = 5
-	compRoleSelect    = 6
-	compMentionSelect = 7
-	compChannelSelect = 8
-	buttonStyleLink   = 5
+	compActionRow      = 1
+	compButton         = 2
+	compStringSelect   = 3
+	compTextInput      = 4
+	compUserSelect     = 5
+	compRoleSelect     = 6
+	compMentionSelect  = 7
+	compChannelSelect  = 8
+	buttonStyleLink    = 5
 	buttonStylePremium = 6
 )
 
@@ -106,18 +106,18 @@ func at(base []string, more ...any) []string {
 
 // component is any message component, decoded loosely for checking and lookup.
 type component struct {
-	Type        int               `json:"type"`
-	CustomID    string            `json:"custom_id"`
-	Label       string            `json:"label"`
-	Style       int               `json:"style"`
-	URL         string            `json:"url"`
-	Disabled    bool              `json:"disabled"`
-	Emoji       json.RawMessage   `json:"emoji"`
-	Placeholder string            `json:"placeholder"`
-	Options     []selectOption    `json:"options"`
-	MinValues   *int              `json:"min_values"`
-	MaxValues   *int              `json:"max_values"`
-	Components  []component       `json:"components"`
+	Type        int             `json:"type"`
+	CustomID    string          `json:"custom_id"`
+	Label       string          `json:"label"`
+	Style       int             `json:"style"`
+	URL         string          `json:"url"`
+	Disabled    bool            `json:"disabled"`
+	Emoji       json.RawMessage `json:"emoji"`
+	Placeholder string          `json:"placeholder"`
+	Options     []selectOption  `json:"options"`
+	MinValues   *int            `json:"min_values"`
+	MaxValues   *int            `json:"max_values"`
+	Components  []component     `json:"components"`
 }
 
 type selectOption struct {
