@@ -148,16 +148,14 @@ func (w *World) transfer(s *DownloadStatus, el time.Duration, now time.Time) {
 	}
 
 	since := el - wait - need
+	if s.StartDone >= s.Size {
+		// Complete before the World began: it finished up to an hour before, never
+		// before it was added.
+		since += min(time.Hour, max(w.start.Sub(s.Added)-time.Minute, 0))
+	}
 	s.Done = s.Size
 	s.ETA = 0
 	s.CompletedAt = now.Add(-since).Truncate(time.Second)
-	if s.StartDone >= s.Size {
-		// Complete before the World began: a fixed time, not one moving with the clock.
-		s.CompletedAt = w.start.Add(-time.Hour)
-		if s.Added.Add(time.Minute).Before(s.CompletedAt) {
-			s.CompletedAt = s.Added.Add(time.Minute)
-		}
-	}
 	seeded := min(since, w.seedFor)
 	s.Uploaded = int64(s.Rate / 4 * seeded.Seconds())
 	switch {

@@ -82,8 +82,10 @@ func (c profileConf) render() (string, error) {
 	b.WriteString("\n[Network]\n")
 	line("PortForwardingEnabled", "false")
 
-	// The WebUI: loopback only, no ban after failed logins.
+	// The WebUI: loopback only, no ban after failed logins. Resolving peer
+	// countries would download a geolocation database at start.
 	b.WriteString("\n[Preferences]\n")
+	line(`Connection\ResolvePeerCountries`, "false")
 	line(`WebUI\Address`, "127.0.0.1")
 	line(`WebUI\Port`, strconv.Itoa(c.webPort))
 	line(`WebUI\UseUPnP`, "false")

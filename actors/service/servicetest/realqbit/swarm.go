@@ -19,7 +19,7 @@ const (
 	DefaultSwarmSize    = 50 << 20 // bytes
 	DefaultLeecherLimit = 2 << 20  // bytes per second
 	swarmTick           = 250 * time.Millisecond
-	peerRetry           = 2 * time.Second // re-add the seeder when no connection after this long
+	peerRetry           = 5 * time.Second // re-add the seeder when no connection after this long
 	swarmStartTimeout   = 3 * time.Minute // cap on StartSwarm when ctx has no earlier deadline
 )
 
