@@ -76,7 +76,7 @@ func (e *Emulator) memberObject(p person) map[string]any {
 	return map[string]any{
 		"user": e.userObject(p.id), "roles": p.roles, "nick": nil, "avatar": nil,
 		"joined_at": "2024-01-01T00:00:00.000000+00:00", "premium_since": nil,
-		"deaf": false, "mute": false, "flags": 0, "pending": false,
+		"deaf": false, "mute": false, "flags": 0, "pending": false, "is_pending": false,
 	}
 }
 
