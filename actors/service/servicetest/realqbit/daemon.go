@@ -31,7 +31,9 @@ type Daemon struct {
 	// Username and Password are the WebUI login; Password is empty when
 	// authentication is off for 127.0.0.1.
 	Username, Password string
-	// Dir is the daemon's root directory; Profile, SavePath and OutputPath sit in it.
+	// Dir is Options.Dir or the temporary directory Start made. Profile,
+	// SavePath and OutputPath sit in its subdirectory tryN, N counting the
+	// attempts a start needed (see Start).
 	Dir string
 	// Profile is the directory passed as --profile.
 	Profile string
@@ -56,8 +58,10 @@ type Daemon struct {
 var errPortTaken = errors.New("port taken by another process")
 
 // Start runs a qbittorrent-nox with opts and returns once its WebUI answers
-// as this daemon and its session listens on SessionPort. The process outlives
-// ctx; only Close (or the death of this process) stops it.
+// as this daemon and its session listens on SessionPort. When another
+// process took one of the chosen ports first, Start tries again with new
+// ones, up to three attempts. The process outlives ctx; only Close (or the
+// death of this process) stops it.
 func Start(ctx context.Context, opts Options) (*Daemon, error) {
 	ctx, cancel := context.WithTimeout(ctx, startTimeout)
 	defer cancel()
