@@ -101,7 +101,7 @@ func (d *Daemon) awaitReady(ctx context.Context) error {
 }
 
 // checkReady makes one readiness check. It returns errPortTaken when the
-// daemon's log says a port could not be bound or when another daemon
+// daemon's log says it found a port taken or when another daemon
 // answers on our WebUI port.
 func (d *Daemon) checkReady(ctx context.Context) error {
 	log := d.readLog()
