@@ -1,0 +1,254 @@
+package discord
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/discarr/discarr/messages"
+)
+
+// The downloads board's budget. The caps keep the longest possible item short enough
+// that a full page always fits, whatever the titles and errors say: ten items of at
+// most maxItemRunes, the header, the service fields and the footer stay under the
+// description limit and the 6000-rune total.
+const (
+	pageSize         = 10
+	titleRunes       = 120 // a title, escaped, "…" included
+	reasonRunes      = 100 // why a download is stuck
+	rawStateRunes    = 24  // a service's own word for a state discarr does not know
+	maxItemRunes     = 380
+	maxServiceFields = 5   // services with errors shown one by one; the rest summed up
+	serviceNameRunes = 60  // a service's name, escaped
+	serviceErrRunes  = 150 // a service's error, escaped
+	summaryRunes     = 300 // the names of the services summed up
+)
+
+// Pages is how many pages the downloads matching f take on the board; at least 1.
+func Pages(b messages.DownloadsBoard, f messages.Filter) int {
+	return pageCount(countMatching(b.Downloads, normFilter(f)))
+}
+
+func pageCount(n int) int { return max(1, (n+pageSize-1)/pageSize) }
+
+func countMatching(ds []messages.Download, f messages.Filter) int {
+	if f == messages.FilterAll {
+		return len(ds)
+	}
+	n := 0
+	for i := range ds {
+		if f.Match(ds[i]) {
+			n++
+		}
+	}
+	return n
+}
+
+// downloadsPage is the part of the board one view shows, and what the view counts.
+type downloadsPage struct {
+	items                        []messages.Download
+	page, pages                  int
+	matched                      int // downloads matching the filter
+	unseen                       int // records services reported but did not deliver (filter all only)
+	stuck, active, waiting, done int
+	failing, stale               int // services
+}
+
+// selectPage picks page (from 1, clamped) of the downloads matching f and counts them.
+func selectPage(b messages.DownloadsBoard, f messages.Filter, page int, now time.Time) downloadsPage {
+	pg := downloadsPage{matched: countMatching(b.Downloads, f)}
+	pg.pages = pageCount(pg.matched)
+	pg.page = min(max(page, 1), pg.pages)
+	first := (pg.page - 1) * pageSize
+	seen := 0
+	for i := range b.Downloads {
+		d := &b.Downloads[i]
+		if !f.Match(*d) {
+			continue
+		}
+		pg.count(d.State)
+		if seen >= first && seen < first+pageSize {
+			pg.items = append(pg.items, *d)
+		}
+		seen++
+	}
+	for _, l := range b.Services {
+		if f == messages.FilterAll {
+			pg.unseen += max(0, l.Total-l.Count)
+		}
+		switch serviceTrouble(l, now) {
+		case troubleFailing:
+			pg.failing++
+		case troubleStale:
+			pg.stale++
+		}
+	}
+	return pg
+}
+
+func (pg *downloadsPage) count(s messages.State) {
+	switch {
+	case s.Stuck() || s == messages.StateFailed:
+		pg.stuck++
+	case s.Active():
+		pg.active++
+	case s == messages.StateCompleted || s == messages.StateSeeding || s == messages.StateImporting:
+		pg.done++
+	default:
+		pg.waiting++
+	}
+}
+
+// RenderDownloads renders view v of the downloads board. updated, when not zero,
+// becomes the embed's timestamp, which Discord shows in each reader's local time.
+func RenderDownloads(b messages.DownloadsBoard, v View, updated time.Time) Payload {
+	f := normFilter(v.Filter)
+	now := clock(b.At, updated)
+	pg := selectPage(b, f, v.Page, now)
+
+	e := &discordgo.MessageEmbed{Title: "Downloads", Timestamp: timestamp(updated),
+		Color: pg.colour(), Fields: serviceFields(b.Services, now)}
+	total := pg.matched + pg.unseen
+	e.Footer = &discordgo.MessageEmbedFooter{Text: "Page " + strconv.Itoa(pg.page) + "/" +
+		strconv.Itoa(pg.pages) + " · " + plural(total, "download") + " · filter: " + string(f)}
+
+	// The description gets what the other parts leave of the total.
+	budget := min(maxDescription, maxEmbedTotal-embedRunes(e))
+	parts := []string{pg.header(f)}
+	for _, d := range pg.items {
+		parts = append(parts, renderItem(d, now))
+	}
+	e.Description = fitJoin(parts, "\n\n", budget)
+
+	return Payload{Embeds: []*discordgo.MessageEmbed{e},
+		Components:      downloadsComponents(scopeOf(v.Personal), pg.page, pg.pages, f),
+		AllowedMentions: noMentions()}
+}
+
+func (pg downloadsPage) colour() int {
+	switch {
+	case pg.failing > 0:
+		return colourBad
+	case pg.stale > 0 || pg.stuck > 0:
+		return colourWarn
+	case pg.matched == 0:
+		return colourEmpty
+	}
+	return colourGood
+}
+
+// header is the description's first line: the view's state in words, matching the
+// colour, then what the downloads are doing.
+func (pg downloadsPage) header(f messages.Filter) string {
+	var parts []string
+	bold := func(n int, what string) {
+		if n > 0 {
+			parts = append(parts, "**"+what+"**")
+		}
+	}
+	bold(pg.failing, plural(pg.failing, "service")+" failing")
+	bold(pg.stale, plural(pg.stale, "service")+" stale")
+	bold(pg.stuck, strconv.Itoa(pg.stuck)+" stuck")
+	for _, c := range []struct {
+		n    int
+		what string
+	}{{pg.active, "downloading"}, {pg.waiting, "waiting"}, {pg.done, "done"}, {pg.unseen, "not shown"}} {
+		if c.n > 0 {
+			parts = append(parts, strconv.Itoa(c.n)+" "+c.what)
+		}
+	}
+	if pg.matched == 0 {
+		empty := "Nothing is downloading."
+		if f != messages.FilterAll {
+			empty = "Nothing matches the filter “" + filterLabels[f][0] + "”."
+		}
+		parts = append(parts, empty)
+	}
+
+	switch pg.colour() {
+	case colourBad:
+		return "🔴 " + strings.Join(parts, " · ")
+	case colourWarn:
+		return "🟠 " + strings.Join(parts, " · ")
+	case colourGood:
+		return "🟢 All well · " + strings.Join(parts, " · ")
+	}
+	return strings.Join(parts, " · ")
+}
+
+// downloadsComponents are the paging buttons and the filter menu of a view.
+func downloadsComponents(scope Scope, page, pages int, f messages.Filter) []discordgo.MessageComponent {
+	id := func(a Action, p int) CustomID {
+		return CustomID{Scope: scope, Board: BoardDownloads, Action: a, Page: p, Filter: f}
+	}
+	return []discordgo.MessageComponent{
+		row(button("◀ Prev", discordgo.SecondaryButton, id(ActionPage, page-1), page <= 1),
+			button("Next ▶", discordgo.SecondaryButton, id(ActionPage, page+1), page >= pages),
+			button("🔄 Refresh", discordgo.PrimaryButton, id(ActionRefresh, page), false)),
+		row(filterMenu(scope, f)),
+	}
+}
+
+// The trouble a service is in, as the downloads board shows it.
+const (
+	troubleNone = iota
+	troubleStale
+	troubleFailing
+)
+
+// serviceTrouble says whether a service's data is stale (its last poll failed, its
+// last good data is shown) or it is failing (no data at all, or stale for long).
+func serviceTrouble(l messages.ServiceLine, now time.Time) int {
+	switch {
+	case l.Err == "":
+		return troubleNone
+	case l.StaleSince.IsZero() || now.Sub(l.StaleSince) > failingAfter:
+		return troubleFailing
+	}
+	return troubleStale
+}
+
+// serviceFields are one field per service in trouble, the last summing up those that
+// do not get a field of their own.
+func serviceFields(ls []messages.ServiceLine, now time.Time) []*discordgo.MessageEmbedField {
+	var troubled []messages.ServiceLine
+	for _, l := range ls {
+		if serviceTrouble(l, now) != troubleNone {
+			troubled = append(troubled, l)
+		}
+	}
+	shown := troubled
+	if len(troubled) > maxServiceFields {
+		shown = troubled[:maxServiceFields-1]
+	}
+	fields := make([]*discordgo.MessageEmbedField, 0, len(shown)+1)
+	for _, l := range shown {
+		fields = append(fields, serviceField(l, now))
+	}
+	if rest := troubled[len(shown):]; len(rest) > 0 {
+		names := make([]string, len(rest))
+		for i, l := range rest {
+			names[i] = escape(l.Service, serviceNameRunes)
+		}
+		fields = append(fields, &discordgo.MessageEmbedField{
+			Name:  "⚠️ " + plural(len(rest), "more service") + " in trouble",
+			Value: nameList(names, summaryRunes)})
+	}
+	return fields
+}
+
+func serviceField(l messages.ServiceLine, now time.Time) *discordgo.MessageEmbedField {
+	name := escape(l.Service, serviceNameRunes)
+	err := escape(l.Err, serviceErrRunes)
+	switch {
+	case l.StaleSince.IsZero():
+		return &discordgo.MessageEmbedField{Name: "🛑 " + name + " — failing", Value: "No data yet: " + err}
+	case serviceTrouble(l, now) == troubleFailing:
+		return &discordgo.MessageEmbedField{Name: "🛑 " + name + " — failing",
+			Value: "Showing data from " + relTime(l.StaleSince) + ": " + err}
+	}
+	return &discordgo.MessageEmbedField{Name: "⚠️ " + name + " — stale",
+		Value: "Stale since " + relTime(l.StaleSince) + ": " + err}
+}
