@@ -1,0 +1,163 @@
+// Package store owns the store actor: the latest snapshot and health of every
+// service, and the board models derived from them. It does no I/O and answers every
+// query at once, which is what lets interactions be acknowledged in milliseconds
+// whatever the media services do.
+package store
+
+import (
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+
+	"github.com/discarr/discarr/messages"
+)
+
+// Store is the store actor.
+type Store struct {
+	kinds  map[string]string // configured services: name → kind
+	snaps  map[string]messages.Snapshot
+	stale  map[string]StaleInfo
+	health map[string]messages.Health
+
+	downloads *messages.DownloadsBoard // cached until the next change
+	board     *messages.HealthBoard
+	now       func() time.Time
+}
+
+// New returns the producer of the store actor.
+func New() actor.Producer {
+	return func() actor.Actor {
+		return &Store{
+			kinds:  map[string]string{},
+			snaps:  map[string]messages.Snapshot{},
+			stale:  map[string]StaleInfo{},
+			health: map[string]messages.Health{},
+			now:    time.Now,
+		}
+	}
+}
+
+// Receive handles the store's messages.
+func (s *Store) Receive(c actor.Context) {
+	switch m := c.Message().(type) {
+	case messages.ServicesChanged:
+		// Start or reload: forget services that are gone, expect the new ones.
+		s.setServices(m.Services)
+	case messages.Snapshot:
+		// A service actor finished a poll.
+		s.addSnapshot(m)
+	case messages.Health:
+		// A probe actor finished a probe.
+		s.addHealth(m)
+	case messages.ServiceFailed:
+		// The supervisor gave up on a service's actors.
+		s.markFailed(m)
+	case messages.QueryDownloads:
+		// A board or an interaction wants the downloads model.
+		c.Respond(s.downloadsBoard())
+	case messages.QueryHealth:
+		// A board or an interaction wants the health model.
+		c.Respond(s.healthBoard())
+	case messages.Ping:
+		// The watchdog checks that the core answers.
+		c.Respond(messages.Pong{})
+	}
+}
+
+func (s *Store) setServices(kinds map[string]string) {
+	s.kinds = kinds
+	for name := range s.snaps {
+		if _, ok := kinds[name]; !ok {
+			delete(s.snaps, name)
+			delete(s.stale, name)
+		}
+	}
+	for name := range s.health {
+		if _, ok := kinds[name]; !ok {
+			delete(s.health, name)
+		}
+	}
+	for name, kind := range kinds {
+		if _, ok := s.health[name]; !ok {
+			s.health[name] = messages.Health{Service: name, Kind: kind, Since: s.now()}
+		}
+	}
+	s.changed()
+}
+
+func (s *Store) addSnapshot(m messages.Snapshot) {
+	if _, ok := s.kinds[m.Service]; !ok {
+		return // from a service removed by a reload
+	}
+	if m.Err == "" {
+		s.snaps[m.Service] = m
+		delete(s.stale, m.Service)
+		s.changed()
+		return
+	}
+	info := StaleInfo{Err: m.Err, Polled: m.At}
+	if last, ok := s.snaps[m.Service]; ok {
+		info.Since = last.At
+	}
+	if old, ok := s.stale[m.Service]; ok && old.Err == info.Err && old.Since.Equal(info.Since) {
+		return // the same failure again: nothing to redraw
+	}
+	s.stale[m.Service] = info
+	s.changed()
+}
+
+func (s *Store) addHealth(m messages.Health) {
+	if _, ok := s.kinds[m.Service]; !ok {
+		return
+	}
+	if old, ok := s.health[m.Service]; ok && old.Failed {
+		m.Failed = true // a restart does not erase that we gave up before
+	}
+	s.health[m.Service] = m
+	s.board = nil
+}
+
+func (s *Store) markFailed(m messages.ServiceFailed) {
+	h := s.health[m.Service]
+	if h.Since.IsZero() || h.State != messages.HealthCritical {
+		h.Since = m.At
+	}
+	h.Service, h.Kind = m.Service, m.Kind
+	h.State, h.Failed, h.Err = messages.HealthCritical, true, m.Reason
+	s.health[m.Service] = h
+	s.board = nil
+}
+
+func (s *Store) changed() {
+	s.downloads, s.board = nil, nil
+}
+
+func (s *Store) downloadsBoard() messages.DownloadsBoard {
+	if s.downloads == nil {
+		b := Merge(s.snapsWithPending(), s.stale, s.now())
+		s.downloads = &b
+	}
+	return *s.downloads
+}
+
+// snapsWithPending adds an empty snapshot for services not yet polled, so that the
+// board lists every configured service from the start.
+func (s *Store) snapsWithPending() map[string]messages.Snapshot {
+	all := make(map[string]messages.Snapshot, len(s.kinds))
+	for name, kind := range s.kinds {
+		if snap, ok := s.snaps[name]; ok {
+			all[name] = snap
+			continue
+		}
+		all[name] = messages.Snapshot{Service: name, Kind: kind}
+	}
+	return all
+}
+
+func (s *Store) healthBoard() messages.HealthBoard {
+	if s.board == nil {
+		b := HealthBoard(s.health, s.now())
+		s.board = &b
+	}
+	return *s.board
+}
