@@ -1,0 +1,275 @@
+package discord
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/asynkron/protoactor-go/eventstream"
+
+	"github.com/discarr/discarr/actors/state"
+	"github.com/discarr/discarr/messages"
+)
+
+// BoardConfig configures the actor that owns one board message.
+type BoardConfig struct {
+	Board   Board
+	Channel string
+	REST    *REST
+	Store   *actor.PID
+	State   *state.File
+	// Interval is how often the board is redrawn from the store.
+	Interval time.Duration
+	Ctx      context.Context
+	Log      *slog.Logger
+}
+
+// Refresh asks a board actor to redraw now.
+type Refresh struct{}
+
+// MessageDeleted is published on the actor system's event stream by the gateway
+// when a message disappears from a channel.
+type MessageDeleted struct{ ChannelID, MessageID string }
+
+// BoardActor owns one public board message: its ID (persisted), the last content
+// sent, and Discord's rate budget for it. It redraws on its interval, skips the edit
+// when nothing changed, keeps at most one request in flight with only the newest
+// content waiting (never a backlog), and posts the message again when someone
+// deleted it.
+type BoardActor struct {
+	cfg     BoardConfig
+	key     string
+	msgID   string
+	sent    [32]byte // hash of the last content Discord accepted
+	pending *Payload
+	hash    [32]byte // hash of pending
+	busy    bool
+	timer   *time.Timer
+	holdTil time.Time
+	denied  bool // missing permission reported; waiting for a change
+	sub     *eventstream.Subscription
+	reposts int
+}
+
+type boardTick struct{}
+
+type boardSent struct {
+	msgID string
+	hash  [32]byte
+	err   error
+}
+
+// NewBoard returns the producer of a board actor.
+func NewBoard(cfg BoardConfig) actor.Producer {
+	return func() actor.Actor {
+		return &BoardActor{cfg: cfg, key: cfg.Channel + "/" + string(cfg.Board)}
+	}
+}
+
+// Receive handles the board's messages.
+func (b *BoardActor) Receive(c actor.Context) {
+	switch m := c.Message().(type) {
+	case *actor.Started:
+		// Pick up the message from the last run, and draw at once.
+		b.start(c)
+	case boardTick, Refresh:
+		// Our interval, or somebody pressed refresh.
+		c.Request(b.cfg.Store, b.query())
+	case messages.DownloadsBoard:
+		// The store answered: draw it.
+		b.draw(c, RenderDownloads(m, View{Filter: messages.FilterAll}, time.Time{}))
+	case messages.HealthBoard:
+		// The store answered: draw it.
+		b.draw(c, RenderHealth(m, "", false, time.Time{}))
+	case boardSent:
+		// Discord answered our create or edit.
+		b.settle(c, m)
+	case MessageDeleted:
+		// Someone deleted a message in the channel; ours?
+		b.deleted(c, m)
+	case *actor.Stopping, *actor.Restarting:
+		b.stop(c)
+	}
+}
+
+func (b *BoardActor) query() any {
+	if b.cfg.Board == BoardHealth {
+		return messages.QueryHealth{}
+	}
+	return messages.QueryDownloads{}
+}
+
+func (b *BoardActor) start(c actor.Context) {
+	b.msgID = b.cfg.State.Board(b.key)
+	self, system := c.Self(), c.ActorSystem()
+	b.sub = system.EventStream.Subscribe(func(evt any) {
+		switch e := evt.(type) {
+		case MessageDeleted:
+			system.Root.Send(self, e)
+		case RefreshBoards:
+			system.Root.Send(self, Refresh{})
+		}
+	})
+	c.Send(self, boardTick{})
+}
+
+func (b *BoardActor) stop(c actor.Context) {
+	if b.timer != nil {
+		b.timer.Stop()
+	}
+	if b.sub != nil {
+		c.ActorSystem().EventStream.Unsubscribe(b.sub)
+	}
+}
+
+// draw queues p when it differs from what Discord shows, and sends it when nothing
+// is in flight. The next redraw is scheduled either way.
+func (b *BoardActor) draw(c actor.Context, p Payload) {
+	b.schedule(c, b.cfg.Interval)
+	h := hashPayload(p)
+	if h == b.sent && b.msgID != "" {
+		b.pending = nil
+		return
+	}
+	if len(p.Embeds) > 0 {
+		p.Embeds[0].Timestamp = time.Now().UTC().Format(time.RFC3339)
+	}
+	b.pending, b.hash = &p, h
+	b.flush(c)
+}
+
+// flush sends the pending content unless a request is in flight or Discord asked
+// us to wait.
+func (b *BoardActor) flush(c actor.Context) {
+	if b.busy || b.pending == nil || b.denied {
+		return
+	}
+	if wait := time.Until(b.holdTil); wait > 0 {
+		b.schedule(c, wait)
+		return
+	}
+	p, h, id := *b.pending, b.hash, b.msgID
+	b.pending, b.busy = nil, true
+
+	self, system, cfg := c.Self(), c.ActorSystem(), b.cfg
+	go func() {
+		ctx, cancel := context.WithTimeout(cfg.Ctx, 20*time.Second)
+		defer cancel()
+		newID, err := publish(ctx, cfg, id, p)
+		system.Root.Send(self, boardSent{msgID: newID, hash: h, err: err})
+	}()
+}
+
+// publish edits message id, or posts a new one when id is empty.
+func publish(ctx context.Context, cfg BoardConfig, id string, p Payload) (string, error) {
+	if id != "" {
+		_, err := cfg.REST.EditMessage(ctx, cfg.Channel, id, p)
+		return id, err
+	}
+	m, err := cfg.REST.CreateMessage(ctx, cfg.Channel, p)
+	if err != nil {
+		return "", err
+	}
+	return m.ID, nil
+}
+
+// settle records Discord's answer and decides what happens next.
+func (b *BoardActor) settle(c actor.Context, m boardSent) {
+	b.busy = false
+	var api *APIError
+	switch {
+	case m.err == nil:
+		b.sent, b.reposts = m.hash, 0
+		if m.msgID != b.msgID {
+			b.cfg.Log.Info("board posted", "board", string(b.cfg.Board), "channel", b.cfg.Channel,
+				"message_id", m.msgID)
+			b.msgID = m.msgID
+			b.persist()
+		}
+	case errors.As(m.err, &api) && api.Status == 429:
+		// Wait what Discord said, then send only the newest content.
+		b.holdTil = time.Now().Add(api.RetryAfter)
+		b.requeue(m)
+	case errors.As(m.err, &api) && (api.Code == CodeUnknownMessage || api.Code == CodeMaxOldEdits):
+		b.replace(c, m, api)
+	case errors.As(m.err, &api) && (api.Code == CodeMissingPermissions || api.Code == CodeMissingAccess ||
+		api.Code == CodeUnknownChannel):
+		b.deny(api)
+	default:
+		b.cfg.Log.Warn("board update refused; retrying at the next redraw", "board",
+			string(b.cfg.Board), "channel", b.cfg.Channel, "err", m.err.Error())
+		b.sent = [32]byte{}
+	}
+	b.flush(c)
+}
+
+// requeue keeps the content that was refused unless newer content is waiting.
+func (b *BoardActor) requeue(m boardSent) {
+	if b.pending == nil {
+		b.sent = [32]byte{} // force a redraw on the next tick
+	}
+}
+
+// replace forgets a message that is gone (deleted underneath, or too old to edit
+// again) and posts a new one at once, once.
+func (b *BoardActor) replace(c actor.Context, m boardSent, api *APIError) {
+	old := b.msgID
+	b.msgID, b.sent = "", [32]byte{}
+	b.persist()
+	b.reposts++
+	if b.reposts > 3 {
+		b.cfg.Log.Warn("board keeps disappearing; trying again at the next redraw", "board", string(b.cfg.Board))
+		return
+	}
+	if api.Code == CodeMaxOldEdits && old != "" {
+		b.cfg.Log.Info("board is too old to edit again; posting a fresh one", "board", string(b.cfg.Board))
+		rest, ch, ctx := b.cfg.REST, b.cfg.Channel, b.cfg.Ctx
+		go func() { _ = rest.DeleteMessage(ctx, ch, old) }()
+	} else {
+		b.cfg.Log.Info("board message is gone; posting it again", "board", string(b.cfg.Board),
+			"channel", b.cfg.Channel)
+	}
+	c.Send(c.Self(), Refresh{})
+}
+
+// deny reports a permission problem once, and stops sending until a restart or a
+// reload brings a new configuration.
+func (b *BoardActor) deny(api *APIError) {
+	b.denied = true
+	b.cfg.Log.Error("discarr may not post in the board channel: grant it View Channel, "+
+		"Send Messages, Embed Links and Read Message History there",
+		"board", string(b.cfg.Board), "channel", b.cfg.Channel, "code", api.Code, "err", api.Message)
+}
+
+func (b *BoardActor) deleted(c actor.Context, m MessageDeleted) {
+	if m.ChannelID != b.cfg.Channel || m.MessageID != b.msgID || b.msgID == "" {
+		return
+	}
+	b.cfg.Log.Info("board message was deleted; posting it again", "board", string(b.cfg.Board))
+	b.msgID, b.sent = "", [32]byte{}
+	b.persist()
+	c.Send(c.Self(), Refresh{})
+}
+
+func (b *BoardActor) persist() {
+	if err := b.cfg.State.SetBoard(b.key, b.msgID); err != nil {
+		b.cfg.Log.Error("save board message id", "board", string(b.cfg.Board), "err", err.Error())
+	}
+}
+
+func (b *BoardActor) schedule(c actor.Context, d time.Duration) {
+	if b.timer != nil {
+		b.timer.Stop()
+	}
+	self, system := c.Self(), c.ActorSystem()
+	b.timer = time.AfterFunc(d, func() { system.Root.Send(self, boardTick{}) })
+}
+
+func hashPayload(p Payload) [32]byte {
+	raw, _ := json.Marshal(p)
+	return sha256.Sum256(raw)
+}
