@@ -203,7 +203,7 @@ func seriesJSON(s DownloadStatus) map[string]any {
 		"status": "continuing", "ended": false, "overview": "A simulated series.",
 		"network": "Simulated", "airTime": "21:00", "images": []any{},
 		"originalLanguage": map[string]any{"id": 1, "name": "English"},
-		"year": s.Year, "path": "/tv/" + s.Series, "qualityProfileId": 1,
+		"year":             s.Year, "path": "/tv/" + s.Series, "qualityProfileId": 1,
 		"seasonFolder": true, "monitored": true, "monitorNewItems": "all",
 		"useSceneNumbering": false, "runtime": 45, "tvdbId": s.TvdbID, "tvRageId": 0,
 		"tvMazeId": 0, "tmdbId": 0, "firstAired": fmt.Sprintf("%d-03-01T00:00:00Z", s.Year),
@@ -231,7 +231,7 @@ func movieJSON(s DownloadStatus) map[string]any {
 	return map[string]any{
 		"id": s.MovieID, "title": s.Movie, "originalTitle": s.Movie,
 		"originalLanguage": map[string]any{"id": 1, "name": "English"},
-		"alternateTitles": []any{}, "secondaryYearSourceId": 0,
+		"alternateTitles":  []any{}, "secondaryYearSourceId": 0,
 		"sortTitle": strings.ToLower(s.Movie), "sizeOnDisk": 0, "status": "released",
 		"overview": "A simulated film.", "images": []any{}, "website": "", "year": s.Year,
 		"youTubeTrailerId": "", "studio": "Simulated Pictures", "path": folder,

@@ -110,7 +110,7 @@ func CaseUnknownItem(hash string) []map[string]any {
 	return []map[string]any{{
 		"id": 179, "title": title, "status": "completed", "trackedDownloadStatus": "warning",
 		"statusMessages": []any{map[string]any{"title": title, "messages": []any{msgMismatch}}},
-		"downloadId": arrID(hash), "protocol": "torrent", "size": 1000, "sizeleft": 0,
+		"downloadId":     arrID(hash), "protocol": "torrent", "size": 1000, "sizeleft": 0,
 		"timeleft": "00:00:00", "quality": qualityJSON(quality{name: "Unknown", source: "unknown"}, false),
 	}}
 }
@@ -126,7 +126,7 @@ func CaseSeasonPack(hash string, n int) []map[string]any {
 			"timeleft": "00:05:00", "estimatedCompletionTime": "2030-01-01T12:05:00Z",
 			"status": "downloading", "trackedDownloadStatus": "ok", "trackedDownloadState": "downloading",
 			"statusMessages": []any{}, "downloadId": arrID(hash), "protocol": "torrent",
-			"series": map[string]any{"id": 42, "title": "Show Name", "year": 2020},
+			"series":  map[string]any{"id": 42, "title": "Show Name", "year": 2020},
 			"episode": map[string]any{"id": 4200 + i, "seriesId": 42, "seasonNumber": 1, "episodeNumber": i, "title": fmt.Sprintf("Part %d", i)},
 		})
 	}
@@ -188,4 +188,19 @@ func CaseTorrentStates(v5 bool) []map[string]any {
 		out = append(out, CaseTorrent(CaseHash(i), s.state, s.progress))
 	}
 	return out
+}
+
+// CaseHealth returns health entries of every type as the live servers send them:
+// wikiUrl a plain string, and null on the last entry.
+func CaseHealth(app string) []map[string]any {
+	wiki := "https://wiki.servarr.com/" + strings.ToLower(app) + "/system#"
+	last := HealthItem("RemovedSeriesCheck", "notice", "Item was removed from the metadata source", "")
+	last["wikiUrl"] = nil
+	return []map[string]any{
+		HealthItem("IndexerStatusCheck", "warning", "Indexers unavailable due to failures: Nyx", wiki+"indexers-are-unavailable-due-to-failures"),
+		HealthItem("DownloadClientStatusCheck", "error", "All download clients are unavailable due to failures", wiki+"download-clients-are-unavailable-due-to-failures"),
+		HealthItem("ImportMechanismCheck", "warning", "Enable Completed Download Handling", wiki+"completed-failed-download-handling"),
+		HealthItem("UpdateCheck", "ok", "", wiki+"updates"),
+		last,
+	}
 }

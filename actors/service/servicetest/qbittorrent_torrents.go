@@ -184,7 +184,7 @@ func (q *QBittorrent) torrentJSON(s DownloadStatus, now time.Time) map[string]an
 		"f_l_piece_prio": false, "force_start": false, "seq_dl": false, "super_seeding": false,
 		"infohash_v1": s.Hash, "infohash_v2": "", "last_activity": now.Unix(),
 		"magnet_uri": "magnet:?xt=urn:btih:" + s.Hash + "&dn=" + url.QueryEscape(s.Title),
-		"max_ratio": -1, "max_seeding_time": -1, "ratio_limit": -2, "seeding_time_limit": -2,
+		"max_ratio":  -1, "max_seeding_time": -1, "ratio_limit": -2, "seeding_time_limit": -2,
 		"inactive_seeding_time_limit": -2, "max_inactive_seeding_time": -1, "priority": 0,
 		"seeding_time": seedingTime(s, now), "seen_complete": completion,
 		"time_active": int64(now.Sub(s.Added) / time.Second),

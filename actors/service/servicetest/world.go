@@ -104,8 +104,8 @@ type Download struct {
 	quality quality
 	// blockState and messages are what the *arr reports for BehaviorBlock and
 	// BehaviorWarnDownloading.
-	blockState string
-	messages   []StatusMessage
+	blockState     string
+	messages       []StatusMessage
 	stallAsWarning bool
 }
 
