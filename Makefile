@@ -14,7 +14,7 @@ GOLANGCI_LINT ?= github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.6.2
 # runs as root; otherwise the tests that need them skip and say why.
 DEB_PACKAGES := qbittorrent-nox mktorrent
 
-.PHONY: help build test deps lint demo run bench soak install clean
+.PHONY: help build test deps lint demo run bench install clean
 
 help:
 	@echo "make build    build bin/discarr and bin/discarr-sim"
@@ -22,8 +22,7 @@ help:
 	@echo "make lint     gofmt, go vet and golangci-lint"
 	@echo "make demo     run discarr against a Discord emulator and simulated services (ADDR=$(ADDR))"
 	@echo "make run      run discarr with ./discarr.yaml"
-	@echo "make bench    load benchmark: figures in bin/bench/results.json"
-	@echo "make soak     a few minutes of random Discord faults under load"
+	@echo "make bench    Go benchmarks of the hot pure functions"
 	@echo "make install  install binary, unit and example config (PREFIX, DESTDIR)"
 
 build:
@@ -56,12 +55,8 @@ demo: build
 run: build
 	$(BIN)/discarr run
 
-bench: build
-	$(BIN)/discarr-sim bench --discarr $(BIN)/discarr --out $(BIN)/bench/results.json
+bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./actors/...
-
-soak: build
-	CI= $(GO) test -race -count=1 -timeout 20m -run Soak -tags soak ./actors/discord/...
 
 install: build
 	install -D -m 0755 $(BIN)/discarr $(DESTDIR)$(PREFIX)/bin/discarr

@@ -47,6 +47,7 @@ type Supervisor struct {
 	services map[string]serviceActors
 	boards   []*actor.PID
 	coreCh   chan Core
+	system   *actor.ActorSystem
 }
 
 // serviceActors are the two actors of one service.
@@ -80,7 +81,7 @@ func (s *Supervisor) strategy() actor.SupervisorStrategy {
 			name, _ := serviceOf(child)
 			cfg := s.opts.Config.Services[name]
 			s.opts.Log.Error("service given up after repeated crashes", "service", name, "kind", cfg.Kind)
-			child.ActorSystem().Root.Send(s.core.Store, messages.ServiceFailed{Service: name,
+			s.system.Root.Send(s.core.Store, messages.ServiceFailed{Service: name,
 				Kind: cfg.Kind, Reason: "discarr gave up on this service after repeated crashes",
 				At: time.Now()})
 		},
@@ -114,6 +115,7 @@ func (s *Supervisor) build(c actor.Context) {
 		return // restarted: the children are still there
 	}
 	cfg, log := s.opts.Config, s.opts.Log
+	s.system = c.ActorSystem()
 	s.core.Store = s.spawn(c, "store", store.New())
 
 	kinds := map[string]string{}

@@ -153,7 +153,7 @@ func TestBoardButtonsOpenAPersonalView(t *testing.T) {
 
 	// A button of the board posted before the restart still works after it.
 	res, err := s.emu.Interact(context.Background(), discordtest.InteractRequest{
-		MessageID: board.ID, CustomID: "board:dl:refresh:0:all"})
+		MessageID: board.ID, CustomID: "board:dl:refresh:1:all"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +188,7 @@ func TestRefreshSaysWhichServicesTimedOut(t *testing.T) {
 		t.Fatalf("/refresh: callback type %d, want 5 (deferred)", got)
 	}
 	text := string(res.Message)
-	if !strings.Contains(text, "sonarr") || !strings.Contains(text, "did not answer") ||
+	if !strings.Contains(text, "**sonarr**: timed out after 2s") ||
 		!strings.Contains(text, "radarr** answered") {
 		t.Fatalf("/refresh report does not name the hung service: %s", text)
 	}

@@ -1,8 +1,7 @@
 // Command discarr-sim runs a simulated Discord and media stack around the real
-// discarr binary: `demo` for people to look at, `bench` to measure it under load.
+// discarr binary, for people to look at and scripts to drive.
 //
-//	discarr-sim demo  [--addr 127.0.0.1:8780] [--discarr bin/discarr] [--real-qbittorrent]
-//	discarr-sim bench [--discarr bin/discarr] [--out bin/bench/results.json]
+//	discarr-sim demo [--addr 127.0.0.1:8780] [--discarr bin/discarr]
 package main
 
 import (
@@ -12,17 +11,15 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: discarr-sim demo|bench [flags]")
+		fmt.Fprintln(os.Stderr, "usage: discarr-sim demo [flags]")
 		os.Exit(2)
 	}
 	var err error
 	switch os.Args[1] {
 	case "demo":
 		err = demo(os.Args[2:])
-	case "bench":
-		err = bench(os.Args[2:])
 	default:
-		err = fmt.Errorf("unknown command %q (demo or bench)", os.Args[1])
+		err = fmt.Errorf("unknown command %q (demo)", os.Args[1])
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "discarr-sim:", err)
