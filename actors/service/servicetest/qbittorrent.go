@@ -13,8 +13,9 @@ import (
 
 // Versions the simulated qBittorrent can report.
 const (
-	QBVersion4 = "4.5.2" // WebAPI 2.8.19: torrents/pause and torrents/resume
-	QBVersion5 = "5.0.2" // WebAPI 2.11.2: torrents/stop and torrents/start
+	QBVersion4  = "4.5.2" // WebAPI 2.8.19: torrents/pause and torrents/resume
+	QBVersion5  = "5.0.2" // WebAPI 2.11.2: torrents/stop and torrents/start
+	QBVersion51 = "5.1.2" // 5.x routes with 5.1's torrent fields
 )
 
 // BanMessage is the body of every 403 a banned IP receives.
@@ -23,10 +24,11 @@ const BanMessage = "Your IP address has been banned after too many failed authen
 // QBOptions configures NewQBittorrent.
 type QBOptions struct {
 	// Version is "4.5.2" (default) or "5.0.2"; any "5.x" behaves as 5.x, anything else
-	// as 4.x. A leading "v" is allowed.
+	// as 4.x, and 5.1 or later sends 5.1's torrent fields (private instead of isPrivate,
+	// has_metadata, popularity, root_path). A leading "v" is allowed.
 	Version string
 	// WebAPIVersion overrides what app/webapiVersion reports; empty: "2.8.19" on 4.x,
-	// "2.11.2" on 5.x.
+	// "2.11.2" on 5.0, "2.11.4" on 5.1 and later.
 	WebAPIVersion string
 	// Username and Password are the WebUI credentials; empty: admin / adminadmin.
 	Username, Password string
@@ -46,7 +48,8 @@ type QBOptions struct {
 type QBittorrent struct {
 	*core
 	opts QBOptions
-	v5   bool
+	v5   bool // 5.x: stop/start, stoppedDL/stoppedUP
+	v51  bool // 5.1 and later: the torrent field set of 5.1
 
 	mu       sync.Mutex
 	sessions map[string]bool
@@ -63,10 +66,15 @@ func NewQBittorrent(opts QBOptions) *QBittorrent {
 		opts.Version = QBVersion4
 	}
 	v5 := strings.HasPrefix(opts.Version, "5.")
+	v51 := v5 && !strings.HasPrefix(opts.Version, "5.0")
 	if opts.WebAPIVersion == "" {
-		opts.WebAPIVersion = "2.8.19"
-		if v5 {
+		switch {
+		case v51:
+			opts.WebAPIVersion = "2.11.4"
+		case v5:
 			opts.WebAPIVersion = "2.11.2"
+		default:
+			opts.WebAPIVersion = "2.8.19"
 		}
 	}
 	if opts.Username == "" && opts.Password == "" {
@@ -79,7 +87,7 @@ func NewQBittorrent(opts QBOptions) *QBittorrent {
 		opts.BanAfter = 5
 	}
 	return &QBittorrent{
-		core: newCore(qbFailBody), opts: opts, v5: v5,
+		core: newCore(qbFailBody), opts: opts, v5: v5, v51: v51,
 		sessions: map[string]bool{}, failures: map[string]int{}, banned: map[string]bool{},
 	}
 }

@@ -189,10 +189,14 @@ func (q *QBittorrent) torrentJSON(s DownloadStatus, now time.Time) map[string]an
 		"seeding_time": seedingTime(s, now), "seen_complete": completion,
 		"time_active": int64(now.Sub(s.Added) / time.Second),
 	}
-	if q.v5 {
+	switch {
+	case q.v51:
+		// 5.1 renamed isPrivate to private and added metadata and popularity fields.
 		t["private"], t["has_metadata"] = false, s.Phase != PhaseMetadata
 		t["comment"], t["popularity"], t["reannounce"] = "", 0, 1500
 		t["root_path"] = t["content_path"]
+	case q.v5:
+		t["isPrivate"], t["reannounce"] = false, 1500
 	}
 	return t
 }

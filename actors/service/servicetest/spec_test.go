@@ -110,11 +110,13 @@ func TestSchemaCheckRejectsBadBodies(t *testing.T) {
 }
 
 // TestTorrentFieldsMatchRealSamples checks that torrents/info entries carry the field set
-// real servers send: 5.x exactly the keys of the 5.x sample, 4.x the keys of the 4.x
-// sample (whose maindata entries omit hash, which torrents/info adds).
+// real servers send: 5.1 exactly the keys of the 5.x sample, 4.x the keys of the 4.x
+// sample (whose maindata entries omit hash, which torrents/info adds), and 5.0 the 4.x
+// keys plus isPrivate and reannounce, both listed in the 5.0 documentation.
 func TestTorrentFieldsMatchRealSamples(t *testing.T) {
 	t.Parallel()
-	samples := filepath.Join(specsDir(t), "samples")
+	specs := specsDir(t)
+	samples := filepath.Join(specs, "samples")
 	keysOf := func(m map[string]any) []string {
 		out := make([]string, 0, len(m))
 		for k := range m {
@@ -130,17 +132,29 @@ func TestTorrentFieldsMatchRealSamples(t *testing.T) {
 		Torrents map[string]map[string]any `json:"torrents"`
 	}
 	readJSON(t, filepath.Join(samples, "qbittorrent-sync-maindata-4x.json"), &v4)
-	var want4 []string
+	var want4, want50 []string
 	for _, tor := range v4.Torrents {
 		tor["hash"] = ""
 		want4 = keysOf(tor)
+		tor["isPrivate"], tor["reannounce"] = false, 0
+		want50 = keysOf(tor)
+	}
+	doc, err := os.ReadFile(filepath.Join(specs, "docs", "qbittorrent", "webui-api-qbittorrent-5.0.md"))
+	if err != nil {
+		t.Fatalf("read 5.0 docs: %v", err)
+	}
+	for _, k := range []string{"isPrivate", "reannounce"} {
+		if !strings.Contains(string(doc), "`"+k+"`") {
+			t.Errorf("5.0 docs do not list %s", k)
+		}
 	}
 
 	tests := []struct {
 		version string
 		want    []string
 	}{
-		{servicetest.QBVersion5, keysOf(v5[0])},
+		{servicetest.QBVersion51, keysOf(v5[0])},
+		{servicetest.QBVersion5, want50},
 		{servicetest.QBVersion4, want4},
 	}
 	for _, tt := range tests {
