@@ -61,6 +61,26 @@ func (e *Emulator) checkBody(c *call, op string, rules func(*formErrors)) *APIEr
 	return err
 }
 
+// messageBody parses and checks a message create or edit body, answering the error
+// itself when it is refused.
+func (e *Emulator) messageBody(c *call, op string) (messageFields, bool) {
+	m, perr := parseMessageFields(c.body)
+	err := e.checkBody(c, op, func(f *formErrors) {
+		if perr == nil {
+			m.check(f, nil)
+		} else if tree, ok := perr.Errors.(map[string]any); ok {
+			f.tree = tree
+		} else {
+			f.add(nil, "MODEL_TYPE_CONVERT", "Expected a JSON object.")
+		}
+	})
+	if err != nil {
+		c.fail(err)
+		return m, false
+	}
+	return m, true
+}
+
 // messageFields is a message create or edit body; present says which keys it held,
 // since an edit changes only those.
 type messageFields struct {

@@ -140,24 +140,10 @@ func orEmpty(raw json.RawMessage) []byte {
 func (e *Emulator) applyCallback(c *call, in *interaction, body callbackBody) *APIError {
 	m, _ := parseMessageFields(orEmpty(body.Data))
 	e.mu.Lock()
-	var dispatch string
-	var obj map[string]any
+	var changed *Message
 	switch body.Type {
 	case 4, 5:
-		msg := e.newMessage(e.opts.ChannelID, m, channelFlags|FlagEphemeral)
-		if body.Type == 5 {
-			msg = e.newMessage(e.opts.ChannelID, messageFields{}, 0)
-			msg.Flags = FlagLoading | m.Flags&FlagEphemeral
-		}
-		msg.InteractionID, msg.Webhook = in.id, true
-		if msg.Ephemeral() {
-			msg.VisibleTo = in.userID
-		}
-		e.addLocked(msg)
-		in.originalID = msg.ID
-		if !msg.Ephemeral() {
-			dispatch, obj = "MESSAGE_CREATE", e.apiObject(msg)
-		}
+		changed = e.respondLocked(in, body.Type, m)
 	case 6, 7:
 		msg := e.findLocked(e.opts.ChannelID, in.messageID)
 		if msg == nil {
@@ -168,22 +154,42 @@ func (e *Emulator) applyCallback(c *call, in *interaction, body callbackBody) *A
 		in.originalID, in.editsAtAck = msg.ID, msg.Edits
 		if body.Type == 7 {
 			m.apply(msg, c.at, true)
-			if !msg.Ephemeral() {
-				dispatch, obj = "MESSAGE_UPDATE", e.apiObject(msg)
-			}
+			changed = msg
 		}
 	}
 	t := c.at
 	in.accepted, in.ackedAt, in.callbackType = true, &t, body.Type
 	in.response = append(json.RawMessage(nil), c.body...)
+	var obj map[string]any
+	if changed != nil && !changed.Ephemeral() {
+		obj = e.apiObject(changed)
+	}
 	e.notifyLocked()
 	e.mu.Unlock()
 
 	if body.Type == 4 || body.Type == 7 {
 		e.checkMentions(c, m.Content, m.AllowedMentions)
 	}
-	if dispatch != "" {
-		e.dispatchAll(dispatch, intentGuildMessages, obj)
+	if obj != nil {
+		event := map[int]string{4: "MESSAGE_CREATE", 5: "MESSAGE_CREATE", 7: "MESSAGE_UPDATE"}[body.Type]
+		e.dispatchAll(event, intentGuildMessages, obj)
 	}
 	return nil
+}
+
+// respondLocked creates the @original of a type 4 response, or the "thinking"
+// placeholder of a type 5, visible only to the user when flagged ephemeral.
+func (e *Emulator) respondLocked(in *interaction, kind int, m messageFields) *Message {
+	msg := e.newMessage(e.opts.ChannelID, m, channelFlags|FlagEphemeral)
+	if kind == 5 {
+		msg = e.newMessage(e.opts.ChannelID, messageFields{}, 0)
+		msg.Flags = FlagLoading | m.Flags&FlagEphemeral
+	}
+	msg.InteractionID, msg.Webhook = in.id, true
+	if msg.Ephemeral() {
+		msg.VisibleTo = in.userID
+	}
+	e.addLocked(msg)
+	in.originalID = msg.ID
+	return msg
 }

@@ -22,17 +22,8 @@ func (e *Emulator) createMessage(c *call) {
 	if !e.knownChannel(c) || !e.take(c, RouteMessageCreate, c.param("channel")) {
 		return
 	}
-	m, perr := parseMessageFields(c.body)
-	if err := e.checkBody(c, opCreateMessage, func(f *formErrors) {
-		if perr == nil {
-			m.check(f, nil)
-		}
-	}); err != nil {
-		c.fail(err)
-		return
-	}
-	if perr != nil {
-		c.fail(perr)
+	m, ok := e.messageBody(c, opCreateMessage)
+	if !ok {
 		return
 	}
 	if m.empty() {
@@ -131,17 +122,8 @@ func (e *Emulator) editMessage(c *call) {
 	if !e.knownChannel(c) || !e.take(c, RouteMessageEdit, c.param("channel")) {
 		return
 	}
-	fields, perr := parseMessageFields(c.body)
-	if err := e.checkBody(c, opUpdateMessage, func(f *formErrors) {
-		if perr == nil {
-			fields.check(f, nil)
-		}
-	}); err != nil {
-		c.fail(err)
-		return
-	}
-	if perr != nil {
-		c.fail(perr)
+	fields, ok := e.messageBody(c, opUpdateMessage)
+	if !ok {
 		return
 	}
 	e.mu.Lock()

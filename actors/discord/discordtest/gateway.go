@@ -156,9 +156,11 @@ func (e *Emulator) identify(c *gwConn, r *http.Request, d json.RawMessage) bool 
 
 	e.mu.Lock()
 	e.sessions[s.id] = s
+	e.pruneSessionsLocked()
 	guild := e.guildCreate()
 	e.notifyLocked()
 	e.mu.Unlock()
+	e.log.Debug("bot identified", "session", s.id, "intents", id.Intents)
 
 	ready := map[string]any{
 		"v": 9, "user": e.readyUser(), "session_id": s.id, "session_type": "normal",
@@ -215,7 +217,33 @@ func (e *Emulator) resume(c *gwConn, d json.RawMessage) bool {
 	e.mu.Lock()
 	e.notifyLocked()
 	e.mu.Unlock()
+	e.log.Debug("bot resumed", "session", s.id, "from_seq", rs.Seq)
 	return e.sendLocked(s, "RESUMED", map[string]any{"_trace": []string{"discarr-emulator"}}) == nil
+}
+
+// maxSessions bounds the resumable sessions kept; the oldest without a connection
+// are forgotten first, as Discord expires them.
+const maxSessions = 16
+
+func (e *Emulator) pruneSessionsLocked() {
+	live := map[*session]bool{}
+	for c := range e.conns {
+		if s := c.sess.Load(); s != nil {
+			live[s] = true
+		}
+	}
+	for len(e.sessions) > maxSessions {
+		var oldest *session
+		for _, s := range e.sessions {
+			if !live[s] && (oldest == nil || s.created.Before(oldest.created)) {
+				oldest = s
+			}
+		}
+		if oldest == nil {
+			return
+		}
+		delete(e.sessions, oldest.id)
+	}
 }
 
 // sendLocked numbers, keeps and writes one dispatch; s.mu must be held. A session

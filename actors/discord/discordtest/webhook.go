@@ -69,17 +69,8 @@ func (e *Emulator) editWebhookMessage(c *call) {
 	if c.param("message") == "@original" {
 		op = opUpdateOriginal
 	}
-	fields, perr := parseMessageFields(c.body)
-	if err := e.checkBody(c, op, func(f *formErrors) {
-		if perr == nil {
-			fields.check(f, nil)
-		}
-	}); err != nil {
-		c.fail(err)
-		return
-	}
-	if perr != nil {
-		c.fail(perr)
+	fields, ok := e.messageBody(c, op)
+	if !ok {
 		return
 	}
 	e.mu.Lock()
@@ -131,17 +122,8 @@ func (e *Emulator) followUp(c *call) {
 	if in == nil {
 		return
 	}
-	fields, perr := parseMessageFields(c.body)
-	if err := e.checkBody(c, opExecuteWebhook, func(f *formErrors) {
-		if perr == nil {
-			fields.check(f, nil)
-		}
-	}); err != nil {
-		c.fail(err)
-		return
-	}
-	if perr != nil {
-		c.fail(perr)
+	fields, ok := e.messageBody(c, opExecuteWebhook)
+	if !ok {
 		return
 	}
 	if fields.empty() {
