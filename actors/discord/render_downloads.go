@@ -18,7 +18,7 @@ const (
 	pageSize         = 10
 	titleRunes       = 120 // a title, escaped, "…" included
 	reasonRunes      = 100 // why a download is stuck
-	rawStateRunes    = 24  // a service's own word for a state discarr does not know
+	rawStateRunes    = 32  // a service's own word for a state discarr does not know
 	maxItemRunes     = 380
 	maxServiceFields = 5   // services with errors shown one by one; the rest summed up
 	serviceNameRunes = 60  // a service's name, escaped
