@@ -46,6 +46,9 @@ const (
 
 // Options configures an Emulator. Zero values get the Default* constants.
 type Options struct {
+	// Token is the bot token (without "Bot "); the IDs name the application, guild,
+	// board channel, the two users who interact, the admin role and the bot user
+	// (default: the application ID, as in Discord).
 	Token, ApplicationID, GuildID, ChannelID string
 	AdminUserID, MemberUserID, AdminRoleID   string
 	BotUserID                                string

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -16,17 +15,6 @@ import (
 	"github.com/discarr/discarr/actors/discord/discordtest"
 )
 
-// rewrite sends discord.com requests to the emulator instead.
-type rewrite struct{ target *url.URL }
-
-func (rw rewrite) RoundTrip(r *http.Request) (*http.Response, error) {
-	r = r.Clone(r.Context())
-	if r.URL.Host == "discord.com" {
-		r.URL.Scheme, r.URL.Host, r.Host = rw.target.Scheme, rw.target.Host, rw.target.Host
-	}
-	return http.DefaultTransport.RoundTrip(r)
-}
-
 // session returns a discordgo Session pointed at the emulator, not yet opened.
 func session(t *testing.T, e *discordtest.Emulator) *discordgo.Session {
 	t.Helper()
@@ -34,8 +22,7 @@ func session(t *testing.T, e *discordtest.Emulator) *discordgo.Session {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, _ := url.Parse(e.URL())
-	s.Client = &http.Client{Transport: rewrite{target: u}, Timeout: 10 * time.Second}
+	s.Client = &http.Client{Transport: e.Transport(nil), Timeout: 10 * time.Second}
 	s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages
 	s.ShouldReconnectOnError = false
 	s.LogLevel = -1
