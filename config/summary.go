@@ -71,7 +71,7 @@ func (d Discord) summary() []any {
 		slog.String("admin_user_ids", strings.Join(d.AdminUserIDs, ",")),
 		slog.String("mention_role_id", d.MentionRoleID),
 		slog.String("api_url", urlString(d.APIURL)),
-		slog.Duration("board_refresh", d.BoardRefresh),
+		slog.String("board_refresh", d.BoardRefresh.String()),
 	}
 }
 
@@ -79,8 +79,8 @@ func (s Service) summary() []any {
 	attrs := []any{
 		slog.String("kind", s.Kind),
 		slog.String("url", urlString(s.URL)),
-		slog.Duration("interval", s.Interval),
-		slog.Duration("timeout", s.Timeout),
+		slog.String("interval", s.Interval.String()),
+		slog.String("timeout", s.Timeout.String()),
 	}
 	switch kindInfos[s.Kind].auth {
 	case authAPIKey:

@@ -185,7 +185,7 @@ func (b *BoardActor) settle(c actor.Context, m boardSent) {
 	case m.err == nil:
 		b.sent, b.reposts = m.hash, 0
 		if m.msgID != b.msgID {
-			b.cfg.Log.Info("board posted", "board", string(b.cfg.Board), "channel", b.cfg.Channel,
+			b.cfg.Log.Info("board posted", "board", b.cfg.Board.Name(), "channel", b.cfg.Channel,
 				"message_id", m.msgID)
 			b.msgID = m.msgID
 			b.persist()
@@ -201,7 +201,7 @@ func (b *BoardActor) settle(c actor.Context, m boardSent) {
 		b.deny(api)
 	default:
 		b.cfg.Log.Warn("board update refused; retrying at the next redraw", "board",
-			string(b.cfg.Board), "channel", b.cfg.Channel, "err", m.err.Error())
+			b.cfg.Board.Name(), "channel", b.cfg.Channel, "err", m.err.Error())
 		b.sent = [32]byte{}
 	}
 	b.flush(c)
@@ -222,15 +222,15 @@ func (b *BoardActor) replace(c actor.Context, m boardSent, api *APIError) {
 	b.persist()
 	b.reposts++
 	if b.reposts > 3 {
-		b.cfg.Log.Warn("board keeps disappearing; trying again at the next redraw", "board", string(b.cfg.Board))
+		b.cfg.Log.Warn("board keeps disappearing; trying again at the next redraw", "board", b.cfg.Board.Name())
 		return
 	}
 	if api.Code == CodeMaxOldEdits && old != "" {
-		b.cfg.Log.Info("board is too old to edit again; posting a fresh one", "board", string(b.cfg.Board))
+		b.cfg.Log.Info("board is too old to edit again; posting a fresh one", "board", b.cfg.Board.Name())
 		rest, ch, ctx := b.cfg.REST, b.cfg.Channel, b.cfg.Ctx
 		go func() { _ = rest.DeleteMessage(ctx, ch, old) }()
 	} else {
-		b.cfg.Log.Info("board message is gone; posting it again", "board", string(b.cfg.Board),
+		b.cfg.Log.Info("board message is gone; posting it again", "board", b.cfg.Board.Name(),
 			"channel", b.cfg.Channel)
 	}
 	c.Send(c.Self(), Refresh{})
@@ -242,14 +242,14 @@ func (b *BoardActor) deny(api *APIError) {
 	b.denied = true
 	b.cfg.Log.Error("discarr may not post in the board channel: grant it View Channel, "+
 		"Send Messages, Embed Links and Read Message History there",
-		"board", string(b.cfg.Board), "channel", b.cfg.Channel, "code", api.Code, "err", api.Message)
+		"board", b.cfg.Board.Name(), "channel", b.cfg.Channel, "code", api.Code, "err", api.Message)
 }
 
 func (b *BoardActor) deleted(c actor.Context, m MessageDeleted) {
 	if m.ChannelID != b.cfg.Channel || m.MessageID != b.msgID || b.msgID == "" {
 		return
 	}
-	b.cfg.Log.Info("board message was deleted; posting it again", "board", string(b.cfg.Board))
+	b.cfg.Log.Info("board message was deleted; posting it again", "board", b.cfg.Board.Name())
 	b.msgID, b.sent = "", [32]byte{}
 	b.persist()
 	c.Send(c.Self(), Refresh{})
@@ -257,7 +257,7 @@ func (b *BoardActor) deleted(c actor.Context, m MessageDeleted) {
 
 func (b *BoardActor) persist() {
 	if err := b.cfg.State.SetBoard(b.key, b.msgID); err != nil {
-		b.cfg.Log.Error("save board message id", "board", string(b.cfg.Board), "err", err.Error())
+		b.cfg.Log.Error("save board message id", "board", b.cfg.Board.Name(), "err", err.Error())
 	}
 }
 

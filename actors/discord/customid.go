@@ -104,3 +104,11 @@ func ParseCustomID(s string) (CustomID, error) {
 	}
 	return c, nil
 }
+
+// Name is the board's name as logs and people say it.
+func (b Board) Name() string {
+	if b == BoardDownloads {
+		return "downloads"
+	}
+	return string(b)
+}

@@ -119,14 +119,19 @@ func (s *Supervisor) build(c actor.Context) {
 	s.core.Store = s.spawn(c, "store", store.New())
 
 	kinds := map[string]string{}
-	for _, name := range cfg.ServiceNames() {
-		sc := cfg.Services[name]
+	for name, sc := range cfg.Services {
 		kinds[name] = sc.Kind
-		if err := s.spawnService(c, sc); err != nil {
-			log.Error("service not started", "service", name, "kind", sc.Kind, "err", err.Error())
-		}
 	}
 	c.Send(s.core.Store, messages.ServicesChanged{Services: kinds})
+	for _, name := range cfg.ServiceNames() {
+		sc := cfg.Services[name]
+		if err := s.spawnService(c, sc); err != nil {
+			// The health board says so, instead of the service silently missing.
+			log.Error("service not started", "service", name, "kind", sc.Kind, "err", err.Error())
+			c.Send(s.core.Store, messages.Health{Service: name, Kind: sc.Kind,
+				State: messages.HealthUnknown, Err: err.Error(), Since: time.Now()})
+		}
+	}
 
 	boardREST := discord.NewREST(cfg.Discord.APIURL, cfg.Discord.Token.Reveal(), restClient(), s.opts.Version)
 	for _, b := range []discord.Board{discord.BoardDownloads, discord.BoardHealth} {
