@@ -10,17 +10,17 @@ import (
 	"github.com/bwmarrin/discordgo"
 )
 
-// Operation names are the operationIds of Discord's OpenAPI spec, so that every request
-// body can be checked against the matching schema.
+// Operations whose request bodies pass checkBody. Each value is the operationId of
+// Discord's OpenAPI spec, so a BodyValidator can look up the matching schema.
 const (
-	opCreateMessage        = "create_message"
-	opUpdateMessage        = "update_message"
-	opInteractionResponse  = "create_interaction_response"
-	opExecuteWebhook       = "execute_webhook"
-	opUpdateWebhookMessage = "update_webhook_message"
-	opUpdateOriginal       = "update_original_webhook_message"
-	opBulkSetCommands      = "bulk_set_guild_application_commands"
-	opBulkSetGlobal        = "bulk_set_application_commands"
+	OpCreateMessage        = "create_message"
+	OpUpdateMessage        = "update_message"
+	OpInteractionResponse  = "create_interaction_response"
+	OpExecuteWebhook       = "execute_webhook"
+	OpUpdateWebhookMessage = "update_webhook_message"
+	OpUpdateOriginal       = "update_original_webhook_message"
+	OpBulkSetCommands      = "bulk_set_guild_application_commands"
+	OpBulkSetGlobal        = "bulk_set_application_commands"
 )
 
 // BodyValidator checks a request body for an operation (a Discord OpenAPI operationId)

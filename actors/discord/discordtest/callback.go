@@ -27,7 +27,7 @@ func (e *Emulator) callback(c *call) {
 	err := e.callbackRuleLocked(c, in, body)
 	e.mu.Unlock()
 	if err == nil {
-		err = e.checkBody(c, opInteractionResponse, func(f *formErrors) { checkCallbackData(f, body) })
+		err = e.checkBody(c, OpInteractionResponse, func(f *formErrors) { checkCallbackData(f, body) })
 	}
 	if err == nil {
 		err = e.applyCallback(c, in, body)

@@ -22,7 +22,7 @@ func (e *Emulator) createMessage(c *call) {
 	if !e.knownChannel(c) || !e.take(c, RouteMessageCreate, c.param("channel")) {
 		return
 	}
-	m, ok := e.messageBody(c, opCreateMessage)
+	m, ok := e.messageBody(c, OpCreateMessage)
 	if !ok {
 		return
 	}
@@ -122,7 +122,7 @@ func (e *Emulator) editMessage(c *call) {
 	if !e.knownChannel(c) || !e.take(c, RouteMessageEdit, c.param("channel")) {
 		return
 	}
-	fields, ok := e.messageBody(c, opUpdateMessage)
+	fields, ok := e.messageBody(c, OpUpdateMessage)
 	if !ok {
 		return
 	}

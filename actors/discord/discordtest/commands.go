@@ -52,9 +52,9 @@ func (e *Emulator) putCommands(c *call) {
 	}
 	var cmds []Command
 	perr := json.Unmarshal(c.body, &cmds)
-	op := opBulkSetGlobal
+	op := OpBulkSetGlobal
 	if guild != "" {
-		op = opBulkSetCommands
+		op = OpBulkSetCommands
 	}
 	if err := e.checkBody(c, op, func(f *formErrors) {
 		if perr != nil {

@@ -90,6 +90,7 @@ type Emulator struct {
 	frames       []Frame
 	violations   []Violation
 	validator    BodyValidator
+	faults       Faults
 
 	srvMu sync.Mutex
 	srv   *http.Server

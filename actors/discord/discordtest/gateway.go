@@ -83,7 +83,7 @@ func (e *Emulator) serveGateway(w http.ResponseWriter, r *http.Request) {
 	hello, _ := json.Marshal(map[string]any{
 		"op": 10, "d": map[string]any{"heartbeat_interval": e.opts.HeartbeatInterval.Milliseconds()},
 	})
-	if e.write(c, "", hello) != nil {
+	if !e.currentFaults().NoHello && e.write(c, "", hello) != nil {
 		return
 	}
 	for {
@@ -147,6 +147,13 @@ func (e *Emulator) identify(c *gwConn, r *http.Request, d json.RawMessage) bool 
 	if json.Unmarshal(d, &id) != nil || !e.tokenMatches(id.Token) {
 		e.closeWith(c, closeAuthFailed, "Authentication failed.")
 		return false
+	}
+	switch f := e.currentFaults(); {
+	case f.CloseCode != 0:
+		e.closeWith(c, f.CloseCode, "Closed by an injected fault.")
+		return false
+	case f.NoReady:
+		return true
 	}
 	s := &session{id: randomToken(16), intents: id.Intents, created: time.Now()}
 	s.mu.Lock()

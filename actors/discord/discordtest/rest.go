@@ -87,6 +87,9 @@ func (e *Emulator) rest(auth bool, h func(*call)) http.HandlerFunc {
 			c.fail(errUnauthorized)
 			return
 		}
+		if auth && e.restFault(c) {
+			return
+		}
 		h(c)
 	}
 }

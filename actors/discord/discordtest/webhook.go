@@ -65,9 +65,9 @@ func (e *Emulator) editWebhookMessage(c *call) {
 	if in == nil {
 		return
 	}
-	op := opUpdateWebhookMessage
+	op := OpUpdateWebhookMessage
 	if c.param("message") == "@original" {
-		op = opUpdateOriginal
+		op = OpUpdateOriginal
 	}
 	fields, ok := e.messageBody(c, op)
 	if !ok {
@@ -122,7 +122,7 @@ func (e *Emulator) followUp(c *call) {
 	if in == nil {
 		return
 	}
-	fields, ok := e.messageBody(c, opExecuteWebhook)
+	fields, ok := e.messageBody(c, OpExecuteWebhook)
 	if !ok {
 		return
 	}
