@@ -38,7 +38,8 @@ func TestQueueRecordsMapByStatePrecedence(t *testing.T) {
 		reason   string // a substring, "" for none expected
 		noReason bool
 	}{
-		{release: "", state: messages.StateDownloading, raw: "downloading/downloading", eta: messages.ETAKnown, noReason: true},
+		{release: "", state: messages.StateDownloading, raw: "downloading/downloading",
+			eta: messages.ETAKnown, noReason: true},
 		// A stalled torrent comes without timeleft or estimatedCompletionTime.
 		{release: "Show.Name.S01E01.1080p", state: messages.StateDownloading, eta: messages.ETAUnknown, noReason: true},
 		// Still transferring although an earlier import was blocked: the ETA shows, flagged.
@@ -171,9 +172,11 @@ func TestRadarrRowsAreTitledByMovieAndYear(t *testing.T) {
 		title string
 		state messages.State
 	}{
-		"SOUTH.PARK.THE.END.OF.OBESITY.2024.2160p.WEB.H265-GRP": {"South Park: The End of Obesity (2024)", messages.StateDownloading},
-		"Cats.2019.720p.WEB-DL.H264.AC3-EVO":                    {"Cats", messages.StateImportBlocked},
-		"Unmatched.Movie.2023.1080p":                            {"Unknown item: Unmatched.Movie.2023.1080p", messages.StateImportBlocked},
+		"SOUTH.PARK.THE.END.OF.OBESITY.2024.2160p.WEB.H265-GRP": {
+			"South Park: The End of Obesity (2024)", messages.StateDownloading},
+		"Cats.2019.720p.WEB-DL.H264.AC3-EVO": {"Cats", messages.StateImportBlocked},
+		"Unmatched.Movie.2023.1080p": {
+			"Unknown item: Unmatched.Movie.2023.1080p", messages.StateImportBlocked},
 	}
 	rows := byRelease(snap.Downloads)
 	for release, w := range want {

@@ -46,14 +46,15 @@ func TestQueueCollectsEveryPageUpToTotalRecords(t *testing.T) {
 			t.Parallel()
 			recs := makeRecords(tt.records)
 			queue := arrQueue(recs, tt.total)
-			ts, seen := arrServer(t, "", map[string]http.HandlerFunc{"/api/v3/queue": func(w http.ResponseWriter, r *http.Request) {
+			capped := func(w http.ResponseWriter, r *http.Request) {
 				if tt.serverSize > 0 {
 					q := r.URL.Query()
 					q.Set("pageSize", fmt.Sprint(tt.serverSize))
 					r.URL.RawQuery = q.Encode()
 				}
 				queue(w, r)
-			}})
+			}
+			ts, seen := arrServer(t, "", map[string]http.HandlerFunc{"/api/v3/queue": capped})
 			snap, err := newClient(t, "sonarr", ts.URL, nil).Poll(context.Background())
 			if err != nil {
 				t.Fatal(err)
@@ -67,7 +68,8 @@ func TestQueueCollectsEveryPageUpToTotalRecords(t *testing.T) {
 				}
 			}
 			if len(snap.Downloads) != tt.wantRows || snap.Total != tt.wantTotal {
-				t.Errorf("rows = %d, total = %d; want %d, %d", len(snap.Downloads), snap.Total, tt.wantRows, tt.wantTotal)
+				t.Errorf("rows = %d, total = %d; want %d, %d",
+					len(snap.Downloads), snap.Total, tt.wantRows, tt.wantTotal)
 			}
 		})
 	}
@@ -76,9 +78,10 @@ func TestQueueCollectsEveryPageUpToTotalRecords(t *testing.T) {
 func TestQueueStopsAtThePageCapWhenTheServerKeepsPromisingMore(t *testing.T) {
 	t.Parallel()
 	page := makeRecords(3)
-	ts, seen := arrServer(t, "", map[string]http.HandlerFunc{"/api/v3/queue": func(w http.ResponseWriter, r *http.Request) {
+	lying := func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, map[string]any{"page": r.URL.Query().Get("page"), "totalRecords": 1 << 30, "records": page})
-	}})
+	}
+	ts, seen := arrServer(t, "", map[string]http.HandlerFunc{"/api/v3/queue": lying})
 	snap, err := newClient(t, "sonarr", ts.URL, nil).Poll(context.Background())
 	if err != nil {
 		t.Fatal(err)

@@ -114,7 +114,9 @@ func arrETA(r *arrRecord, state messages.State, now time.Time) messages.ETA {
 }
 
 // arrDownload maps one record; the title and key are set when rows are grouped.
-func arrDownload(r *arrRecord, service, kind string, media messages.Media, now time.Time) messages.Download {
+func arrDownload(
+	r *arrRecord, service, kind string, media messages.Media, now time.Time,
+) messages.Download {
 	release := strings.TrimSpace(r.Title.String())
 	state, warning, fallback := arrState(r)
 	d := messages.Download{

@@ -39,7 +39,9 @@ func (s *statusError) Error() string {
 }
 
 // transportError turns a failed round trip or body read into an *Error.
-func (a *api) transportError(ctx context.Context, op, u string, err error, wait time.Duration) *Error {
+func (a *api) transportError(
+	ctx context.Context, op, u string, err error, wait time.Duration,
+) *Error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err // its text repeats the URL unredacted; ours goes in Error.URL
@@ -96,7 +98,8 @@ func (a *api) statusErr(op string, r *reply) *Error {
 		e.Kind = Auth
 	case s == http.StatusNotFound:
 		e.Kind = NotFound
-	case s == http.StatusBadGateway || s == http.StatusServiceUnavailable || s == http.StatusGatewayTimeout:
+	case s == http.StatusBadGateway || s == http.StatusServiceUnavailable ||
+		s == http.StatusGatewayTimeout:
 		e.Kind = Proxy
 	case s >= 500:
 		e.Kind = Server
@@ -132,12 +135,15 @@ func serverMessage(body []byte) string {
 
 // decodeErr builds the *Error for a 2xx answer whose body is not the JSON expected.
 func (a *api) decodeErr(op string, r *reply, err error) *Error {
-	e := &Error{Op: op, App: a.app, Service: a.service, URL: r.url, Status: r.status, Kind: Decode, Err: err}
+	e := &Error{
+		Op: op, App: a.app, Service: a.service, URL: r.url, Status: r.status, Kind: Decode, Err: err,
+	}
 	var se *json.SyntaxError
 	switch {
 	case looksHTML(r):
 		e.summary = "answered HTML, not JSON (a login page or a proxy?)"
-	case errors.Is(err, io.ErrUnexpectedEOF) || (errors.As(err, &se) && se.Offset >= int64(len(r.body))):
+	case errors.Is(err, io.ErrUnexpectedEOF) ||
+		(errors.As(err, &se) && se.Offset >= int64(len(r.body))):
 		e.summary = "truncated JSON"
 	case len(bytes.TrimSpace(r.body)) == 0:
 		e.summary = "answered an empty body, not JSON"

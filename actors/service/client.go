@@ -102,7 +102,8 @@ func New(o Options) (Client, error) {
 	build, ok := builders[o.Kind]
 	if !ok {
 		if slices.Contains(planned, o.Kind) {
-			return nil, fmt.Errorf("new client for %s: kind %s is not supported yet", o.Name, o.Kind)
+			return nil, fmt.Errorf("new client for %s: kind %s is not supported yet",
+				o.Name, o.Kind)
 		}
 		return nil, fmt.Errorf("new client for %s: unknown kind %q", o.Name, o.Kind)
 	}

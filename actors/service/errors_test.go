@@ -101,17 +101,20 @@ func TestErrorSummariesSayWhatToCheck(t *testing.T) {
 		{name: "wrong base path", handler: answer(404, "text/plain", "Not Found"), kind: service.NotFound, status: 404,
 			summary: "not found (404): check the URL and its base path (urlBase)"},
 		{name: "server exception", kind: service.Server, status: 500,
-			handler: answer(500, "application/json", `{"message":"Expected query to return 1 rows but returned 0","description":"at Db..."}`),
+			handler: answer(500, "application/json",
+				`{"message":"Expected query to return 1 rows but returned 0","description":"at Db..."}`),
 			summary: "Sonarr API error (500): Expected query to return 1 rows but returned 0"},
 		{name: "proxy without backend", handler: answer(502, "text/html", "<html>Bad Gateway</html>"),
 			kind: service.Proxy, status: 502,
 			summary: "Sonarr is unreachable behind a proxy (502 Bad Gateway): is it running?"},
 		{name: "login page instead of the API", handler: answer(200, "text/html", "<!DOCTYPE html><html>Login</html>"),
 			kind: service.Decode, status: 200, summary: "answered HTML, not JSON (a login page or a proxy?)"},
-		{name: "truncated JSON", handler: answer(200, "application/json", `{"page":1,"totalRecords":2,"records":[{"id":1,`),
-			kind: service.Decode, status: 200, summary: "truncated JSON"},
-		{name: "body over the cap with a length", handler: answer(200, "application/json", "["+strings.Repeat(" ", 2048)+"]"),
-			mod: func(o *service.Options) { o.MaxBody = 1024 }, kind: service.TooLarge, status: 0,
+		{name: "truncated JSON",
+			handler: answer(200, "application/json", `{"page":1,"totalRecords":2,"records":[{"id":1,`),
+			kind:    service.Decode, status: 200, summary: "truncated JSON"},
+		{name: "body over the cap with a length",
+			handler: answer(200, "application/json", "["+strings.Repeat(" ", 2048)+"]"),
+			mod:     func(o *service.Options) { o.MaxBody = 1024 }, kind: service.TooLarge, status: 0,
 			summary: "response over 1.0 KiB"},
 		{name: "body over the cap, streamed", mod: func(o *service.Options) { o.MaxBody = 1024 },
 			handler: func(w http.ResponseWriter, _ *http.Request) {
@@ -234,7 +237,8 @@ func TestSelfSignedCertificateNeedsCAFileOrInsecure(t *testing.T) {
 			if !errors.As(err, &e) || e.Kind != service.TLS {
 				t.Fatalf("err %v, want a TLS *Error", err)
 			}
-			want := "untrusted certificate (x509: certificate signed by unknown authority): set ca_file or insecure_skip_verify"
+			want := "untrusted certificate (x509: certificate signed by unknown authority): " +
+				"set ca_file or insecure_skip_verify"
 			if e.Summary() != want {
 				t.Errorf("summary %q, want %q", e.Summary(), want)
 			}

@@ -33,7 +33,10 @@ const (
 // http.DefaultTransport), bounded dial, TLS and response-header stages, the proxy
 // settings of the environment, and the system roots plus o.CAFile as trusted CAs.
 func NewHTTPClient(o TLSOptions) (*http.Client, error) {
-	tc := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: o.InsecureSkipVerify} //nolint:gosec // the admin's explicit choice
+	tc := &tls.Config{
+		MinVersion:         tls.VersionTLS12,
+		InsecureSkipVerify: o.InsecureSkipVerify, //nolint:gosec // the admin's explicit choice
+	}
 	if o.CAFile != "" {
 		pool, err := loadCAFile(o.CAFile)
 		if err != nil {

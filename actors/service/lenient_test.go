@@ -76,7 +76,8 @@ func TestWrongJSONKindIsATypeErrorNamingTheFieldNotTheValue(t *testing.T) {
 func TestTimesDecodeWithOrWithoutZoneAndFromUnixSeconds(t *testing.T) {
 	t.Parallel()
 	want := time.Date(2024, 7, 9, 4, 48, 16, 0, time.UTC)
-	for _, in := range []string{`"2024-07-09T04:48:16Z"`, `"2024-07-09T04:48:16"`, `"2024-07-09T06:48:16+02:00"`, `1720500496`} {
+	forms := []string{`"2024-07-09T04:48:16Z"`, `"2024-07-09T04:48:16"`, `"2024-07-09T06:48:16+02:00"`, `1720500496`}
+	for _, in := range forms {
 		var v flexTime
 		if err := json.Unmarshal([]byte(in), &v); err != nil || !v.OK || !v.V.Equal(want) {
 			t.Errorf("%s = %v (ok %v, err %v)", in, v.V, v.OK, err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
@@ -109,7 +110,7 @@ func (q *qbClient) text(ctx context.Context, op, path string) (string, error) {
 	}
 	body := bytes.TrimSpace(r.body)
 	if looksHTML(r) || len(body) > 64 {
-		return "", q.api.decodeErr(op, r, errUnexpectedText)
+		return "", q.unexpected(op, r, "a version")
 	}
 	return string(body), nil
 }
@@ -164,8 +165,19 @@ func (q *qbClient) statusErr(op string, r *reply) *Error {
 		if q.hasCredentials() {
 			e.summary = "qBittorrent refused the session right after login (403): is the IP banned?"
 		} else {
-			e.summary = "qBittorrent refused access (403): set username and password, or allow this IP without login"
+			e.summary = "qBittorrent refused access (403): set username and password, " +
+				"or allow this IP without login"
 		}
+	}
+	return e
+}
+
+// unexpected builds the *Error for a plain-text answer that is not the one expected.
+func (q *qbClient) unexpected(op string, r *reply, want string) *Error {
+	e := q.api.decodeErr(op, r, errUnexpectedText)
+	if !looksHTML(r) {
+		got := q.api.scrub(clip(string(bytes.ToValidUTF8(r.body, nil))))
+		e.summary = fmt.Sprintf("qBittorrent answered %q, not %s", got, want)
 	}
 	return e
 }

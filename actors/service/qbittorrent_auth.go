@@ -61,7 +61,8 @@ func (g *loginGate) open() { *g = loginGate{} }
 func (q *qbClient) login(ctx context.Context) error {
 	const op = "log in"
 	form := url.Values{"username": {q.user}, "password": {q.pass}}
-	r, err := q.api.do(ctx, op, call{method: http.MethodPost, path: "api/v2/auth/login", form: form, accept: "text/plain"})
+	c := call{method: http.MethodPost, path: "api/v2/auth/login", form: form, accept: "text/plain"}
+	r, err := q.api.do(ctx, op, c)
 	if err != nil {
 		return err
 	}
@@ -77,13 +78,16 @@ func (q *qbClient) login(ctx context.Context) error {
 		e.Kind, e.summary = Banned, ""
 		return q.backOff(e)
 	case r.status == http.StatusOK && bytes.EqualFold(body, []byte("Fails.")):
-		e := &Error{Op: op, App: q.api.app, Service: q.name, URL: r.url, Status: r.status, Kind: Auth,
-			Err: errors.New("login refused"), summary: "qBittorrent rejected the login: check username and password"}
+		e := &Error{
+			Op: op, App: q.api.app, Service: q.name, URL: r.url, Status: r.status, Kind: Auth,
+			Err:     errors.New("login refused"),
+			summary: "qBittorrent rejected the login: check username and password",
+		}
 		return q.backOff(e)
 	case r.status == http.StatusOK:
 		// Neither answer qBittorrent gives: a proxy's page, say. It may still have
 		// counted as a failure, so back off all the same.
-		return q.backOff(q.api.decodeErr(op, r, errUnexpectedText))
+		return q.backOff(q.unexpected(op, r, "Ok. or Fails."))
 	}
 	return q.statusErr(op, r)
 }
@@ -92,6 +96,7 @@ func (q *qbClient) login(ctx context.Context) error {
 func (q *qbClient) backOff(e *Error) error {
 	q.loggedIn = false
 	d := q.gate.shut(q.now(), e)
-	q.log.Warn("qbittorrent refused the login; pausing logins", "retry_in", d.String(), "err", e.Summary())
+	q.log.Warn("qbittorrent refused the login; pausing logins",
+		"retry_in", d.String(), "err", e.Summary())
 	return e
 }

@@ -76,7 +76,8 @@ func (f *fakeQBit) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if f.banned {
-		http.Error(w, "Your IP address has been banned after too many failed authentication attempts.", http.StatusForbidden)
+		http.Error(w, "Your IP address has been banned after too many failed authentication attempts.",
+			http.StatusForbidden)
 		return
 	}
 	if r.PostFormValue("username") != f.user || r.PostFormValue("password") != f.pass {

@@ -150,7 +150,8 @@ func TestSessionRefusedAgainAfterReloginFailsWithoutLooping(t *testing.T) {
 		t.Fatalf("err %v, want a 403 *Error", err)
 	}
 	if f.calls("auth/login") != 2 || f.calls("torrents/info") != 3 {
-		t.Errorf("logins %d, torrents/info %d; want one relogin and one retry", f.calls("auth/login"), f.calls("torrents/info"))
+		t.Errorf("logins %d, torrents/info %d; want one relogin and one retry",
+			f.calls("auth/login"), f.calls("torrents/info"))
 	}
 }
 

@@ -54,7 +54,9 @@ var qbReasons = map[string]string{
 }
 
 // torrents decodes each torrent on its own and maps it; skipped counts the unreadable.
-func (q *qbClient) torrents(raws []json.RawMessage, now time.Time) (out []messages.Download, skipped int) {
+func (q *qbClient) torrents(
+	raws []json.RawMessage, now time.Time,
+) (out []messages.Download, skipped int) {
 	out = make([]messages.Download, 0, len(raws))
 	keys := make(map[string]bool, len(raws))
 	for _, raw := range raws {
@@ -128,7 +130,9 @@ func (t *qbTorrent) eta(now time.Time) messages.ETA {
 // or the media word in it ("tv-sonarr", "radarr4k", "movies", "audiobooks"), else other.
 func mediaOfCategory(category string) messages.Media {
 	c := strings.ToLower(category)
-	words := strings.FieldsFunc(c, func(r rune) bool { return !('a' <= r && r <= 'z' || '0' <= r && r <= '9') })
+	words := strings.FieldsFunc(c, func(r rune) bool {
+		return !('a' <= r && r <= 'z' || '0' <= r && r <= '9')
+	})
 	has := func(ws ...string) bool {
 		for _, w := range words {
 			for _, x := range ws {

@@ -86,7 +86,8 @@ func TestRealImportBlockedSampleNeedsManualImportWithItsReasons(t *testing.T) {
 	}
 	d := snap.Downloads[0]
 	if d.State != messages.StateImportBlocked || d.Title != "Undone S01E08" ||
-		!strings.HasPrefix(d.Reason, "One or more episodes expected") || !strings.Contains(d.Reason, "sample.mkv: Sample") {
+		!strings.HasPrefix(d.Reason, "One or more episodes expected") ||
+		!strings.Contains(d.Reason, "sample.mkv: Sample") {
 		t.Errorf("state %s title %q reason %q", d.State, d.Title, d.Reason)
 	}
 }
@@ -134,7 +135,8 @@ func TestRealHealthAndStatusSamplesDecode(t *testing.T) {
 		}
 		return b
 	}
-	for _, health := range []string{"radarr-health-downloadclient-error.json", "radarr-health-importmechanism-warning.json"} {
+	healths := []string{"radarr-health-downloadclient-error.json", "radarr-health-importmechanism-warning.json"}
+	for _, health := range healths {
 		ts, _ := arrServer(t, "", map[string]http.HandlerFunc{
 			"/api/v3/system/status": raw(read("radarr-system-status.json")),
 			"/api/v3/health":        raw(read(health)),

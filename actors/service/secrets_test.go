@@ -36,13 +36,7 @@ func TestNoErrorOrLogLineCarriesTheAPIKeyOrPassword(t *testing.T) {
 			url: func(base string) string { return strings.Replace(base, "http://", "http://admin:"+password+"@", 1) }},
 		{name: "qBittorrent refused login", kind: "qbittorrent", handler: answer(200, "text/plain", "Fails.")},
 		{name: "qBittorrent ban", kind: "qbittorrent", handler: answer(403, "text/plain", "banned "+password)},
-		{name: "qBittorrent 403 echo", kind: "qbittorrent", handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if strings.HasSuffix(r.URL.Path, "/auth/login") {
-				_, _ = fmt.Fprint(w, "Ok.")
-				return
-			}
-			http.Error(w, "Forbidden for "+password, http.StatusForbidden)
-		})},
+		{name: "qBittorrent 403 echo", kind: "qbittorrent", handler: echoForbidden(password)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -79,5 +73,16 @@ func TestNoErrorOrLogLineCarriesTheAPIKeyOrPassword(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// echoForbidden accepts any login, then refuses every data call quoting secret.
+func echoForbidden(secret string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/auth/login") {
+			_, _ = fmt.Fprint(w, "Ok.")
+			return
+		}
+		http.Error(w, "Forbidden for "+secret, http.StatusForbidden)
 	}
 }

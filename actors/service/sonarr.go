@@ -55,7 +55,8 @@ func sonarrTitle(g *arrGroup) string {
 	case first == last:
 		return fmt.Sprintf("%s S%02dE%02d", name, first.season, first.episode)
 	case first.season == last.season:
-		return fmt.Sprintf("%s S%02d (E%02d–E%02d)", name, first.season, first.episode, last.episode)
+		return fmt.Sprintf("%s S%02d (E%02d–E%02d)",
+			name, first.season, first.episode, last.episode)
 	}
 	return fmt.Sprintf("%s S%02d–S%02d", name, first.season, last.season)
 }
