@@ -66,7 +66,19 @@ func (e *Emulator) Reconnect() {
 func (e *Emulator) InvalidateSessions() {
 	e.mu.Lock()
 	e.sessions = map[string]*session{}
+	var dropped []*session
+	for c := range e.conns {
+		if s := c.sess.Swap(nil); s != nil {
+			dropped = append(dropped, s)
+		}
+	}
+	e.notifyLocked()
 	e.mu.Unlock()
+	for _, s := range dropped { // s.mu is never taken under e.mu
+		s.mu.Lock()
+		s.conn = nil
+		s.mu.Unlock()
+	}
 	e.broadcastOp([]byte(`{"op":9,"d":false}`))
 }
 

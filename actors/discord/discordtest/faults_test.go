@@ -93,3 +93,44 @@ func TestReconnectOpMovesTheSession(t *testing.T) {
 		t.Errorf("op 7 frames %d, connected %v", reconnects, e.Connected())
 	}
 }
+
+func TestInvalidSessionMakesTheBotIdentifyAgain(t *testing.T) {
+	t.Parallel()
+	e := discordtest.Start(t, discordtest.Options{})
+	s := session(t, e)
+	readies := make(chan struct{}, 2)
+	s.AddHandler(func(*discordgo.Session, *discordgo.Ready) { readies <- struct{}{} })
+	open(t, e, s)
+	<-readies
+	e.InvalidateSessions()
+	select {
+	case <-readies:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no second READY after op 9")
+	}
+	if !e.WaitConnected(5 * time.Second) {
+		t.Error("not connected after identifying again")
+	}
+}
+
+func TestBodyValidatorRejectsThroughOneGate(t *testing.T) {
+	t.Parallel()
+	e := discordtest.Start(t, discordtest.Options{})
+	var ops []string
+	e.SetBodyValidator(func(op string, body []byte) *discordtest.APIError {
+		ops = append(ops, op)
+		return &discordtest.APIError{Status: 400, Code: 50035, Message: "Invalid Form Body",
+			Errors: map[string]any{"stray": map[string]any{"_errors": []any{}}}}
+	})
+	var got apiError
+	r := api(t, e, "POST", "/api/v10/channels/"+e.Info().ChannelID+"/messages", bot(e), map[string]any{"content": "x"}, &got)
+	if r.StatusCode != 400 || got.Code != 50035 || len(ops) != 1 || ops[0] != discordtest.OpCreateMessage {
+		t.Fatalf("status %d %+v ops %v", r.StatusCode, got, ops)
+	}
+	if v := e.Violations(); len(v) != 1 || v[0].Kind != discordtest.ViolationInvalidBody {
+		t.Errorf("violations %+v", v)
+	}
+	if len(e.Messages(e.Info().ChannelID)) != 0 {
+		t.Error("a rejected body created a message")
+	}
+}
