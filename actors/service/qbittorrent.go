@@ -27,7 +27,7 @@ type qbClient struct {
 	now        func() time.Time
 
 	loggedIn bool
-	gate     loginGate
+	gate     *loginGate
 	// version is the last app version read; webAPI its WebAPI version, read once per
 	// version, for choosing pause/resume (before 2.11) or stop/start (2.11 on).
 	version, webAPI string
@@ -43,6 +43,7 @@ func newQBittorrent(o Options, a *api) (Client, error) {
 	return &qbClient{
 		api: a, name: o.Name, kind: o.Kind, user: o.Username, pass: o.Password,
 		log: o.Logger, shapes: newShapeLog(o.Logger), now: time.Now,
+		gate: sharedGate(a.base.String(), o.Username, o.Password),
 	}, nil
 }
 

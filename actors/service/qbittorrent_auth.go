@@ -3,10 +3,12 @@ package service
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"sync"
 	"time"
 )
 
@@ -21,15 +23,40 @@ const (
 // errUnexpectedText marks a plain-text answer that is not what the endpoint sends.
 var errUnexpectedText = errors.New("unexpected text answer")
 
-// loginGate holds the back-off after a refused login.
+// loginGate holds the back-off after a refused login. The clients of one service (the
+// service actor's and the probe actor's) share it, so that they do not fail logins
+// twice as often as one would.
 type loginGate struct {
+	mu    sync.Mutex
 	next  time.Duration // the next back-off; zero means firstLoginBackoff
 	until time.Time
 	cause *Error
 }
 
+// gates holds the login gates by server and credentials: new credentials after a
+// config reload start with an open gate.
+var gates = struct {
+	sync.Mutex
+	m map[[sha256.Size]byte]*loginGate
+}{m: map[[sha256.Size]byte]*loginGate{}}
+
+// sharedGate returns the gate of a server and login.
+func sharedGate(base, user, pass string) *loginGate {
+	key := sha256.Sum256([]byte(base + "\x00" + user + "\x00" + pass))
+	gates.Lock()
+	defer gates.Unlock()
+	g, ok := gates.m[key]
+	if !ok {
+		g = &loginGate{}
+		gates.m[key] = g
+	}
+	return g
+}
+
 // closed returns the error to answer with while the back-off lasts, else nil.
 func (g *loginGate) closed(op string, a *api, now time.Time) *Error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
 	if g.cause == nil || !now.Before(g.until) {
 		return nil
 	}
@@ -43,6 +70,8 @@ func (g *loginGate) closed(op string, a *api, now time.Time) *Error {
 
 // shut starts the next, longer back-off after cause.
 func (g *loginGate) shut(now time.Time, cause *Error) time.Duration {
+	g.mu.Lock()
+	defer g.mu.Unlock()
 	d := g.next
 	if d == 0 {
 		d = firstLoginBackoff
@@ -53,7 +82,11 @@ func (g *loginGate) shut(now time.Time, cause *Error) time.Duration {
 }
 
 // open ends any back-off after a good login.
-func (g *loginGate) open() { *g = loginGate{} }
+func (g *loginGate) open() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.next, g.until, g.cause = 0, time.Time{}, nil
+}
 
 // login posts the credentials once. "Ok." opens a session; "Fails." or a 403 (a ban)
 // starts a back-off. Transport failures and 401s (the CSRF check, which does not count

@@ -319,3 +319,28 @@ func TestWebAPIVersionIsReadOncePerAppVersion(t *testing.T) {
 		t.Errorf("after an upgrade: API %q err %v reads %d", p.API, err, f.calls("app/webapiVersion"))
 	}
 }
+
+func TestClientsOfOneServiceShareTheLoginBackOff(t *testing.T) {
+	t.Parallel()
+	f, ts := newFakeQBit(t, "", "admin", "pw")
+	f.set(func(f *fakeQBit) { f.banned = true })
+	poller, prober := qbitClient(t, ts.URL, "admin", "pw"), qbitClient(t, ts.URL, "admin", "pw")
+	if _, err := poller.Poll(context.Background()); err == nil {
+		t.Fatal("poll while banned succeeded")
+	}
+	_, err := prober.Probe(context.Background())
+	var e *service.Error
+	if !errors.As(err, &e) || e.Kind != service.Banned {
+		t.Fatalf("probe err %v, want Banned", err)
+	}
+	if n := f.calls("auth/login"); n != 1 {
+		t.Errorf("logins = %d, want 1: the second client waits out the same back-off", n)
+	}
+	// New credentials (a config reload) start afresh.
+	if _, err := qbitClient(t, ts.URL, "admin", "new-pw").Poll(context.Background()); err == nil {
+		t.Fatal("poll while banned succeeded")
+	}
+	if n := f.calls("auth/login"); n != 2 {
+		t.Errorf("logins = %d, want 2", n)
+	}
+}
