@@ -176,6 +176,9 @@ func (s *Supervisor) spawnInteractions(c actor.Context) *actor.PID {
 }
 
 func (s *Supervisor) spawnService(c actor.Context, sc config.Service) error {
+	if sc.InsecureSkipVerify {
+		s.opts.Log.Warn("TLS certificates are not verified for this service", "service", sc.Name)
+	}
 	poller, err := newClient(sc, s.opts.Log)
 	if err != nil {
 		return err
@@ -204,7 +207,7 @@ func newClient(sc config.Service, log *slog.Logger) (service.Client, error) {
 	return service.New(service.Options{
 		Name: sc.Name, Kind: sc.Kind, URL: sc.URL, APIKey: sc.APIKey.Reveal(), Username: sc.Username,
 		Password: sc.Password.Reveal(), Timeout: sc.Timeout, IncludeUnknown: sc.IncludeUnknown,
-		HTTP: httpc, Logger: log.With("service", sc.Name),
+		HTTP: httpc, Logger: log,
 	})
 }
 
