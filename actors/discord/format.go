@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/dustin/go-humanize"
 )
@@ -13,60 +14,52 @@ import (
 // ellipsis ends text that was cut.
 const ellipsis = "…"
 
-// markdownSpecial are the characters Discord's markdown gives a meaning to inside a
-// line: emphasis, strike-through, spoilers, quotes, code, masked links, and the angle
+// isMarkdown reports whether Discord's markdown gives r a meaning inside a line:
+// emphasis, strike-through, spoilers, quotes, code, masked links, and the angle
 // brackets of mentions and timestamps.
-const markdownSpecial = "\\*_~|>`[]()<"
-
-// oneLine turns s into a single line: control characters and runs of white space
-// become one space, and the ends are trimmed.
-func oneLine(s string) string {
-	var b strings.Builder
-	space := false
-	for _, r := range s {
-		if unicode.IsSpace(r) || unicode.IsControl(r) {
-			space = b.Len() > 0
-			continue
-		}
-		if space {
-			b.WriteByte(' ')
-			space = false
-		}
-		b.WriteRune(r)
+func isMarkdown(r rune) bool {
+	switch r {
+	case '\\', '*', '_', '~', '|', '>', '`', '[', ']', '(', ')', '<':
+		return true
 	}
-	return b.String()
+	return false
 }
 
 // escape makes s safe to show as plain text in Discord markdown, on one line, in at
-// most limit runes: a longer text is cut, never inside an escape, and ends in "…".
+// most limit runes: control characters and runs of white space become one space, and
+// a longer text is cut, never inside an escape, ending in "…". It reads no more of s
+// than it needs, so a huge error message costs no more than a short one.
 func escape(s string, limit int) string {
-	s = oneLine(s)
-	width := func(r rune) int {
-		if strings.ContainsRune(markdownSpecial, r) {
-			return 2
-		}
-		return 1
+	if limit < 1 {
+		return ""
 	}
-	n := 0
+	buf := make([]byte, 0, min(len(s)+8, 4*limit))
+	n, keep := 0, 0 // runes written; bytes of buf within limit-1 runes
+	space := false
 	for _, r := range s {
-		n += width(r)
-	}
-	fits := n <= limit
-	var b strings.Builder
-	n = 0
-	for _, r := range s {
-		w := width(r)
-		if !fits && n+w > limit-1 {
-			b.WriteString(ellipsis)
-			break
+		if unicode.IsSpace(r) || unicode.IsControl(r) {
+			space = n > 0
+			continue
 		}
-		if w == 2 {
-			b.WriteByte('\\')
+		if space {
+			buf = append(buf, ' ')
+			n++
+			space = false
 		}
-		b.WriteRune(r)
-		n += w
+		if isMarkdown(r) {
+			buf = append(buf, '\\')
+			n++
+		}
+		buf = utf8.AppendRune(buf, r)
+		n++
+		if n <= limit-1 {
+			keep = len(buf)
+		}
+		if n > limit {
+			return string(buf[:keep]) + ellipsis
+		}
 	}
-	return b.String()
+	return string(buf)
 }
 
 // truncate cuts text discarr wrote itself to at most limit runes, ending in "…".

@@ -228,9 +228,13 @@ func serviceFields(ls []messages.ServiceLine, now time.Time) []*discordgo.Messag
 		fields = append(fields, serviceField(l, now))
 	}
 	if rest := troubled[len(shown):]; len(rest) > 0 {
-		names := make([]string, len(rest))
-		for i, l := range rest {
-			names[i] = escape(l.Service, serviceNameRunes)
+		var names []string
+		for i, n := 0, 0; i < len(rest) && n <= summaryRunes; i++ {
+			names = append(names, escape(rest[i].Service, serviceNameRunes))
+			n += runes(names[i]) + 2
+		}
+		if len(names) < len(rest) {
+			names = append(names, "") // forces the list to end in "…"
 		}
 		fields = append(fields, &discordgo.MessageEmbedField{
 			Name:  "⚠️ " + plural(len(rest), "more service") + " in trouble",

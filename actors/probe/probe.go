@@ -6,6 +6,7 @@ package probe
 import (
 	"context"
 	"log/slog"
+	"runtime/debug"
 	"sync/atomic"
 	"time"
 
@@ -69,6 +70,9 @@ func (a *Actor) Receive(c actor.Context) {
 	case probed:
 		// A probe ended.
 		a.finish(c, m)
+	case service.Crashed:
+		// The client panicked in its goroutine: crash here, so we are restarted.
+		panic(m)
 	case messages.PollNow:
 		// /refresh asks for fresh health too.
 		a.start(c)
@@ -91,6 +95,11 @@ func (a *Actor) start(c actor.Context) {
 	self, system, client := c.Self(), c.ActorSystem(), a.cfg.Client
 	go func() {
 		defer cancel()
+		defer func() {
+			if r := recover(); r != nil {
+				system.Root.Send(self, service.Crashed{Value: r, Stack: debug.Stack()})
+			}
+		}()
 		began := time.Now()
 		res, err := client.Probe(ctx)
 		system.Root.Send(self, probed{id: id, result: res, err: err, latency: time.Since(began)})

@@ -3,7 +3,9 @@ package service
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"sync/atomic"
 	"time"
 
@@ -59,6 +61,18 @@ type pollDone struct {
 
 var pollIDs atomic.Uint64
 
+// Crashed carries a panic from a client call's goroutine back into its actor, which
+// panics with it so that its supervisor restarts it.
+type Crashed struct {
+	Value any
+	Stack []byte
+}
+
+// String describes the panic, for the crash log.
+func (c Crashed) String() string {
+	return fmt.Sprintf("client panicked: %v\n%s", c.Value, c.Stack)
+}
+
 // NewActor returns the producer of a service actor.
 func NewActor(cfg ActorConfig) actor.Producer {
 	return func() actor.Actor { return &Actor{cfg: cfg} }
@@ -82,6 +96,9 @@ func (a *Actor) Receive(c actor.Context) {
 			a.waiters = append(a.waiters, c.Sender())
 		}
 		a.start(c)
+	case Crashed:
+		// The client panicked in its goroutine: crash here, so we are restarted.
+		panic(m)
 	case messages.ServiceStatus:
 		// Answered at once, even while a poll hangs.
 		c.Respond(a.status())
@@ -106,6 +123,13 @@ func (a *Actor) start(c actor.Context) {
 	self, system, client := c.Self(), c.ActorSystem(), a.cfg.Client
 	go func() {
 		defer cancel()
+		defer func() {
+			// A panic in the client is the actor's: it crashes inside Receive, where
+			// the supervisor sees it, instead of killing the process from here.
+			if r := recover(); r != nil {
+				system.Root.Send(self, Crashed{Value: r, Stack: debug.Stack()})
+			}
+		}()
 		snap, err := client.Poll(ctx)
 		system.Root.Send(self, pollDone{id: p.id, snap: snap, err: err})
 	}()

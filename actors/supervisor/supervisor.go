@@ -32,6 +32,11 @@ type Options struct {
 	Ctx context.Context
 	// OnFatal is called when discarr cannot go on (Discord refused the token).
 	OnFatal func(error)
+	// NewClient builds a service's client; nil means service.New. Tests use it to
+	// put a misbehaving client under a real actor.
+	NewClient func(service.Options) (service.Client, error)
+	// HTTP builds a service's HTTP client; nil means service.NewHTTPClient.
+	HTTP func(config.Service) (*http.Client, error)
 }
 
 // Core are the actors whose health the watchdog checks: if any stops answering,
@@ -179,11 +184,11 @@ func (s *Supervisor) spawnService(c actor.Context, sc config.Service) error {
 	if sc.InsecureSkipVerify {
 		s.opts.Log.Warn("TLS certificates are not verified for this service", "service", sc.Name)
 	}
-	poller, err := newClient(sc, s.opts.Log)
+	poller, err := s.newClient(sc)
 	if err != nil {
 		return err
 	}
-	prober, err := newClient(sc, s.opts.Log)
+	prober, err := s.newClient(sc)
 	if err != nil {
 		return err
 	}
@@ -199,15 +204,24 @@ func (s *Supervisor) spawnService(c actor.Context, sc config.Service) error {
 	return nil
 }
 
-func newClient(sc config.Service, log *slog.Logger) (service.Client, error) {
-	httpc, err := service.NewHTTPClient(service.TLSOptions{CAFile: sc.CAFile, InsecureSkipVerify: sc.InsecureSkipVerify})
+func (s *Supervisor) newClient(sc config.Service) (service.Client, error) {
+	newHTTP, newClient := s.opts.HTTP, s.opts.NewClient
+	if newHTTP == nil {
+		newHTTP = func(sc config.Service) (*http.Client, error) {
+			return service.NewHTTPClient(service.TLSOptions{CAFile: sc.CAFile, InsecureSkipVerify: sc.InsecureSkipVerify})
+		}
+	}
+	if newClient == nil {
+		newClient = service.New
+	}
+	httpc, err := newHTTP(sc)
 	if err != nil {
 		return nil, err
 	}
-	return service.New(service.Options{
+	return newClient(service.Options{
 		Name: sc.Name, Kind: sc.Kind, URL: sc.URL, APIKey: sc.APIKey.Reveal(), Username: sc.Username,
 		Password: sc.Password.Reveal(), Timeout: sc.Timeout, IncludeUnknown: sc.IncludeUnknown,
-		HTTP: httpc, Logger: log,
+		HTTP: httpc, Logger: s.opts.Log,
 	})
 }
 
