@@ -57,23 +57,19 @@ type downloadsPage struct {
 }
 
 // selectPage picks page (from 1, clamped) of the downloads matching f and counts them.
+// One pass over the board does both unless the page is past the last one.
 func selectPage(b messages.DownloadsBoard, f messages.Filter, page int, now time.Time) downloadsPage {
-	pg := downloadsPage{matched: countMatching(b.Downloads, f)}
-	pg.pages = pageCount(pg.matched)
-	pg.page = min(max(page, 1), pg.pages)
-	first := (pg.page - 1) * pageSize
-	seen := 0
-	for i := range b.Downloads {
-		d := &b.Downloads[i]
-		if !f.Match(*d) {
-			continue
-		}
+	var pg downloadsPage
+	page = max(page, 1)
+	pg.items = pageItems(b.Downloads, f, page, func(d *messages.Download) {
+		pg.matched++
 		pg.count(d.State)
-		if seen >= first && seen < first+pageSize {
-			pg.items = append(pg.items, *d)
-		}
-		seen++
+	})
+	pg.pages = pageCount(pg.matched)
+	if pg.page = min(page, pg.pages); pg.page != page {
+		pg.items = pageItems(b.Downloads, f, pg.page, func(*messages.Download) {})
 	}
+
 	for _, l := range b.Services {
 		if f == messages.FilterAll {
 			pg.unseen += max(0, l.Total-l.Count)
@@ -86,6 +82,27 @@ func selectPage(b messages.DownloadsBoard, f messages.Filter, page int, now time
 		}
 	}
 	return pg
+}
+
+// pageItems returns page (from 1) of the downloads matching f, calling each for every
+// matching download.
+func pageItems(ds []messages.Download, f messages.Filter, page int,
+	each func(*messages.Download)) []messages.Download {
+	first := (page - 1) * pageSize
+	var items []messages.Download
+	seen := 0
+	for i := range ds {
+		d := &ds[i]
+		if f != messages.FilterAll && !f.Match(*d) {
+			continue
+		}
+		each(d)
+		if seen >= first && seen < first+pageSize {
+			items = append(items, *d)
+		}
+		seen++
+	}
+	return items
 }
 
 func (pg *downloadsPage) count(s messages.State) {
@@ -228,13 +245,12 @@ func serviceFields(ls []messages.ServiceLine, now time.Time) []*discordgo.Messag
 		fields = append(fields, serviceField(l, now))
 	}
 	if rest := troubled[len(shown):]; len(rest) > 0 {
+		// Escape only as many names as can fit: once they overflow the list, it is
+		// cut and ends in "…" anyway.
 		var names []string
-		for i, n := 0, 0; i < len(rest) && n <= summaryRunes; i++ {
+		for i, n := 0, 0; i < len(rest) && n <= summaryRunes+4; i++ {
 			names = append(names, escape(rest[i].Service, serviceNameRunes))
-			n += runes(names[i]) + 2
-		}
-		if len(names) < len(rest) {
-			names = append(names, "") // forces the list to end in "…"
+			n += runes(names[i]) + len(", ")
 		}
 		fields = append(fields, &discordgo.MessageEmbedField{
 			Name:  "⚠️ " + plural(len(rest), "more service") + " in trouble",

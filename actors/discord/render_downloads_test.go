@@ -323,3 +323,30 @@ func TestDownloadsRenderTheSameWhenNothingVisibleChanged(t *testing.T) {
 		t.Error("an ETA three minutes later rendered the same")
 	}
 }
+
+func TestDownloadsSumUpServicesInTroubleBeyondTheFirstFew(t *testing.T) {
+	t.Parallel()
+	b := calmBoard()
+	b.Services = nil
+	for _, name := range []string{"a", "b", "c", "d", "e_1", "f", "g"} {
+		b.Services = append(b.Services, messages.ServiceLine{Service: name, Err: "HTTP 503",
+			StaleSince: now.Add(-time.Minute)})
+	}
+	fields := discord.RenderDownloads(b, discord.View{}, time.Time{}).Embeds[0].Fields
+	if len(fields) != 5 {
+		t.Fatalf("%d fields, want 4 services and a summary", len(fields))
+	}
+	if last := fields[4]; last.Name != "⚠️ 3 more services in trouble" || last.Value != "e\\_1, f, g" {
+		t.Errorf("summary %q: %q", last.Name, last.Value)
+	}
+
+	for i := range 200 {
+		b.Services = append(b.Services, messages.ServiceLine{Service: fmt.Sprintf("service_%03d", i),
+			Err: "HTTP 503", StaleSince: now.Add(-time.Minute)})
+	}
+	last := discord.RenderDownloads(b, discord.View{}, time.Time{}).Embeds[0].Fields[4]
+	if last.Name != "⚠️ 203 more services in trouble" || !strings.HasSuffix(last.Value, ", …") ||
+		discord.Runes(last.Value) > 300 {
+		t.Errorf("summary of 203: %q: %q", last.Name, last.Value)
+	}
+}

@@ -133,7 +133,7 @@ func healthFields(hs []messages.Health, level healthDetail, budget int) []*disco
 		return all
 	}
 
-	var order []int
+	var order []int // not OK first, each group in board order
 	for _, ok := range []bool{false, true} {
 		for i, h := range hs {
 			if (h.State == messages.HealthOK) == ok {
@@ -143,7 +143,6 @@ func healthFields(hs []messages.Health, level healthDetail, budget int) []*disco
 	}
 	room := budget - 2*summaryFieldRunes
 	var out []*discordgo.MessageEmbedField
-	shownOK := 0
 	for _, i := range order {
 		n := runes(all[i].Name) + runes(all[i].Value)
 		if len(out) >= maxFields-2 || n > room {
@@ -151,13 +150,25 @@ func healthFields(hs []messages.Health, level healthDetail, budget int) []*disco
 		}
 		out = append(out, all[i])
 		room -= n
-		if hs[i].State == messages.HealthOK {
-			shownOK++
+	}
+	return summarise(out, hs, order[len(out):], len(out) > len(order)-countOK(hs))
+}
+
+func countOK(hs []messages.Health) int {
+	n := 0
+	for _, h := range hs {
+		if h.State == messages.HealthOK {
+			n++
 		}
 	}
+	return n
+}
 
+// summarise adds a field naming the services left, not OK, and one naming the OK ones.
+func summarise(fs []*discordgo.MessageEmbedField, hs []messages.Health, left []int,
+	someOKShown bool) []*discordgo.MessageEmbedField {
 	var bad, good []string
-	for _, i := range order[len(out):] {
+	for _, i := range left {
 		name := escape(hs[i].Service, healthNameRunes)
 		if hs[i].State == messages.HealthOK {
 			good = append(good, name)
@@ -165,12 +176,16 @@ func healthFields(hs []messages.Health, level healthDetail, budget int) []*disco
 			bad = append(bad, healthMark(hs[i].State)+" "+name)
 		}
 	}
-	out = appendSummary(out, "⚠️ "+plural(len(bad), "more service")+" need attention", bad)
-	okName := "✅ " + strconv.Itoa(len(good)) + " more OK"
-	if shownOK == 0 {
-		okName = "✅ " + strconv.Itoa(len(good)) + " OK"
+	verb := " need attention"
+	if len(bad) == 1 {
+		verb = " needs attention"
 	}
-	return appendSummary(out, okName, good)
+	fs = appendSummary(fs, "⚠️ "+plural(len(bad), "more service")+verb, bad)
+	okName := "✅ " + strconv.Itoa(len(good)) + " OK"
+	if someOKShown {
+		okName = "✅ " + strconv.Itoa(len(good)) + " more OK"
+	}
+	return appendSummary(fs, okName, good)
 }
 
 func appendSummary(fs []*discordgo.MessageEmbedField, name string, names []string) []*discordgo.MessageEmbedField {
