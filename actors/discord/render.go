@@ -189,9 +189,9 @@ func renderItem(d messages.Download, now time.Time) string {
 	b.WriteString(strings.Join(parts, " · "))
 
 	// Why it is stuck.
-	if d.Reason != "" && (d.State.Stuck() || d.State == messages.StateFailed || d.Warning ||
-		stateWords[d.State] == "") {
-		b.WriteString("\n↳ " + escape(d.Reason, reasonRunes))
+	reason := escape(d.Reason, reasonRunes)
+	if reason != "" && (d.State.Stuck() || d.Warning || stateWords[d.State] == "") {
+		b.WriteString("\n↳ " + reason)
 	}
 	return b.String()
 }

@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"cmp"
 	"strconv"
 	"strings"
 	"time"
@@ -60,7 +61,7 @@ type downloadsPage struct {
 // One pass over the board does both unless the page is past the last one.
 func selectPage(b messages.DownloadsBoard, f messages.Filter, page int, now time.Time) downloadsPage {
 	var pg downloadsPage
-	page = max(page, 1)
+	page = min(max(page, 1), pageCount(len(b.Downloads))) // also keeps page*pageSize in range
 	pg.items = pageItems(b.Downloads, f, page, func(d *messages.Download) {
 		pg.matched++
 		pg.count(d.State)
@@ -107,7 +108,7 @@ func pageItems(ds []messages.Download, f messages.Filter, page int,
 
 func (pg *downloadsPage) count(s messages.State) {
 	switch {
-	case s.Stuck() || s == messages.StateFailed:
+	case s.Stuck():
 		pg.stuck++
 	case s.Active():
 		pg.active++
@@ -254,7 +255,7 @@ func serviceFields(ls []messages.ServiceLine, now time.Time) []*discordgo.Messag
 		}
 		fields = append(fields, &discordgo.MessageEmbedField{
 			Name:  "⚠️ " + plural(len(rest), "more service") + " in trouble",
-			Value: nameList(names, summaryRunes)})
+			Value: cmp.Or(nameList(names, summaryRunes), "—")})
 	}
 	return fields
 }

@@ -350,3 +350,15 @@ func TestDownloadsSumUpServicesInTroubleBeyondTheFirstFew(t *testing.T) {
 		t.Errorf("summary of 203: %q: %q", last.Name, last.Value)
 	}
 }
+
+func TestDownloadsPageFromAnOldOrForgedButtonLandsOnARealPage(t *testing.T) {
+	t.Parallel()
+	b := manyDownloads(25, messages.MediaTV)
+	for _, page := range []int{-5, 0, 4, 1 << 62, int(^uint(0) >> 1)} {
+		p := discord.RenderDownloads(b, discord.View{Page: page}, time.Time{})
+		if err := discord.CheckLimits(p); err != nil || !strings.HasPrefix(p.Embeds[0].Footer.Text, "Page ") ||
+			strings.Count(p.Embeds[0].Description, "Item ") == 0 {
+			t.Errorf("page %d: footer %q, err %v", page, p.Embeds[0].Footer.Text, err)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"cmp"
 	"strconv"
 	"strings"
 	"time"
@@ -193,7 +194,7 @@ func appendSummary(fs []*discordgo.MessageEmbedField, name string, names []strin
 		return fs
 	}
 	return append(fs, &discordgo.MessageEmbedField{Name: name,
-		Value: nameList(names, summaryFieldRunes-runes(name))})
+		Value: cmp.Or(nameList(names, summaryFieldRunes-runes(name)), "—")})
 }
 
 // healthField is one service's health: state and since when, latency, version, the
