@@ -31,6 +31,10 @@ type BoardConfig struct {
 // Refresh asks a board actor to redraw now.
 type Refresh struct{}
 
+// Retire tells a board actor that its board moved to another channel: it deletes
+// its message, forgets it and stops.
+type Retire struct{}
+
 // MessageDeleted is published on the actor system's event stream by the gateway
 // when a message disappears from a channel.
 type MessageDeleted struct{ ChannelID, MessageID string }
@@ -91,6 +95,9 @@ func (b *BoardActor) Receive(c actor.Context) {
 	case MessageDeleted:
 		// Someone deleted a message in the channel; ours?
 		b.deleted(c, m)
+	case Retire:
+		// The board moved to another channel.
+		b.retire(c)
 	case *actor.Stopping, *actor.Restarting:
 		b.stop(c)
 	}
@@ -155,17 +162,23 @@ func (b *BoardActor) flush(c actor.Context) {
 	p, h, id := *b.pending, b.hash, b.msgID
 	b.pending, b.busy = nil, true
 
-	self, system, cfg := c.Self(), c.ActorSystem(), b.cfg
+	self, system, cfg, key := c.Self(), c.ActorSystem(), b.cfg, b.key
 	go func() {
 		ctx, cancel := context.WithTimeout(cfg.Ctx, 20*time.Second)
 		defer cancel()
-		newID, err := publish(ctx, cfg, id, p)
+		newID, err := publish(ctx, cfg, key, id, p)
 		system.Root.Send(self, boardSent{msgID: newID, hash: h, err: err})
 	}()
 }
 
-// publish edits message id, or posts a new one when id is empty.
-func publish(ctx context.Context, cfg BoardConfig, id string, p Payload) (string, error) {
+// publish edits message id, or, when id is empty, adopts the board discarr posted
+// before (found in the channel) or posts a new one. The new ID is saved at once,
+// before the actor hears of it, so that a stop in between cannot lose the board and
+// post a second one.
+func publish(ctx context.Context, cfg BoardConfig, key, id string, p Payload) (string, error) {
+	if id == "" {
+		id = adopt(ctx, cfg, p)
+	}
 	if id != "" {
 		_, err := cfg.REST.EditMessage(ctx, cfg.Channel, id, p)
 		return id, err
@@ -174,7 +187,33 @@ func publish(ctx context.Context, cfg BoardConfig, id string, p Payload) (string
 	if err != nil {
 		return "", err
 	}
+	if err := cfg.State.SetBoard(key, m.ID); err != nil {
+		cfg.Log.Error("save board message id", "board", cfg.Board.Name(), "err", err.Error())
+	}
 	return m.ID, nil
+}
+
+// adopt finds this board among the channel's recent messages by its author and
+// title, for a state directory that was lost or never written. Errors mean "none".
+func adopt(ctx context.Context, cfg BoardConfig, p Payload) string {
+	if len(p.Embeds) == 0 {
+		return ""
+	}
+	me, err := cfg.REST.Me(ctx)
+	if err != nil {
+		return ""
+	}
+	recent, err := cfg.REST.RecentMessages(ctx, cfg.Channel, 50)
+	if err != nil {
+		return ""
+	}
+	for _, m := range recent {
+		if m.Author != nil && m.Author.ID == me.ID && len(m.Embeds) > 0 && m.Embeds[0].Title == p.Embeds[0].Title {
+			cfg.Log.Info("found the board in the channel", "board", cfg.Board.Name(), "message_id", m.ID)
+			return m.ID
+		}
+	}
+	return ""
 }
 
 // settle records Discord's answer and decides what happens next.
@@ -183,6 +222,7 @@ func (b *BoardActor) settle(c actor.Context, m boardSent) {
 	var api *APIError
 	switch {
 	case m.err == nil:
+		b.cfg.Log.Debug("board updated", "board", b.cfg.Board.Name(), "message_id", m.msgID)
 		b.sent, b.reposts = m.hash, 0
 		if m.msgID != b.msgID {
 			b.cfg.Log.Info("board posted", "board", b.cfg.Board.Name(), "channel", b.cfg.Channel,
@@ -253,6 +293,20 @@ func (b *BoardActor) deleted(c actor.Context, m MessageDeleted) {
 	b.msgID, b.sent = "", [32]byte{}
 	b.persist()
 	c.Send(c.Self(), Refresh{})
+}
+
+func (b *BoardActor) retire(c actor.Context) {
+	if id := b.msgID; id != "" {
+		rest, ch, ctx := b.cfg.REST, b.cfg.Channel, b.cfg.Ctx
+		go func() {
+			ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			defer cancel()
+			_ = rest.DeleteMessage(ctx, ch, id)
+		}()
+	}
+	b.msgID = ""
+	b.persist()
+	c.Stop(c.Self())
 }
 
 func (b *BoardActor) persist() {

@@ -58,6 +58,7 @@ type Gateway struct {
 	timer    *time.Timer
 	ready    bool
 	commands bool
+	stopped  bool
 }
 
 type connect struct{}
@@ -74,6 +75,8 @@ type readyEvent struct {
 }
 
 type commandsDone struct{ err error }
+
+type disconnected struct{ attempt uint64 }
 
 // NewGateway returns the producer of the gateway actor.
 func NewGateway(cfg GatewayConfig) actor.Producer {
@@ -102,10 +105,14 @@ func (g *Gateway) Receive(c actor.Context) {
 	case commandsDone:
 		// The command registration ended.
 		g.commandsDone(m)
+	case disconnected:
+		// The socket closed under an open session: open it again (a RESUME).
+		g.reopen(c, m)
 	case messages.Ping:
 		// The watchdog checks that we answer.
 		c.Respond(messages.Pong{})
 	case *actor.Stopping, *actor.Restarting:
+		g.stopped = true
 		g.close()
 	}
 }
@@ -116,7 +123,21 @@ func (g *Gateway) connect(c actor.Context) {
 	attempt := g.attempts
 	s, holder := g.newSession(c, attempt)
 	g.session, g.conn = s, holder
+	g.open(c, s, holder, attempt)
+}
 
+// reopen opens the current Session again after its socket closed; discordgo then
+// resumes the session where Discord allows it.
+func (g *Gateway) reopen(c actor.Context, m disconnected) {
+	if m.attempt != g.attempts || g.session == nil || g.stopped {
+		return
+	}
+	g.cfg.Log.Warn("gateway connection lost; reconnecting")
+	g.open(c, g.session, g.conn, m.attempt)
+}
+
+// open runs Session.Open with a deadline and reports the outcome as opened.
+func (g *Gateway) open(c actor.Context, s *discordgo.Session, holder *connHolder, attempt uint64) {
 	self, system, timeout := c.Self(), c.ActorSystem(), g.cfg.OpenTimeout
 	go func() {
 		done := make(chan error, 1)
@@ -239,7 +260,9 @@ func (g *Gateway) newSession(c actor.Context, attempt uint64) (*discordgo.Sessio
 	s.Client = &http.Client{Timeout: 20 * time.Second, Transport: &rewrite{to: g.cfg.APIURL}}
 	s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages
 	s.StateEnabled = false
-	s.ShouldReconnectOnError = true
+	// discordgo's own reconnect loop can reopen a Session after Close (a zombie
+	// that keeps taking interactions); the actor reconnects instead.
+	s.ShouldReconnectOnError = false
 	s.ShouldRetryOnRateLimit = false
 	s.LogLevel = discordgo.LogWarning
 
@@ -268,6 +291,10 @@ func (g *Gateway) newSession(c actor.Context, attempt uint64) (*discordgo.Sessio
 	s.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) {
 		defer guardEvent(log, "INTERACTION_CREATE")
 		system.Root.Send(g.cfg.Interactions, Interaction{Interaction: i.Interaction, Received: time.Now()})
+	})
+	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) {
+		defer guardEvent(log, "DISCONNECT")
+		system.Root.Send(self, disconnected{attempt: attempt})
 	})
 	s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageDelete) {
 		defer guardEvent(log, "MESSAGE_DELETE")

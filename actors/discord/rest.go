@@ -140,7 +140,8 @@ func (r *REST) newRequest(ctx context.Context, method, path string, body any) (*
 		}
 		rd = bytes.NewReader(data)
 	}
-	u := r.base.ResolveReference(&url.URL{Path: strings.TrimPrefix(path, "/")})
+	p, query, _ := strings.Cut(strings.TrimPrefix(path, "/"), "?")
+	u := r.base.ResolveReference(&url.URL{Path: p, RawQuery: query})
 	req, err := http.NewRequestWithContext(ctx, method, u.String(), rd)
 	if err != nil {
 		return nil, fmt.Errorf("discord %s %s: %w", method, redactPath(path), err)

@@ -33,6 +33,8 @@ type stack struct {
 	urls   map[string]string
 	dir    string
 	logs   *logBuffer
+	system *actor.ActorSystem
+	root   *actor.PID
 }
 
 const (
@@ -101,6 +103,7 @@ func (s *stack) start(t *testing.T, cfg *config.Config) (stop func()) {
 	system := supervision.NewSystem(log)
 	root, _ := supervisor.Start(system, supervisor.Options{Config: cfg, State: st, Log: log,
 		Version: "test", Ctx: ctx, OnFatal: func(err error) { t.Errorf("fatal: %v", err) }})
+	s.system, s.root = system, root
 	var once sync.Once
 	stop = func() {
 		once.Do(func() {
@@ -173,4 +176,12 @@ func responseFlags(t *testing.T, r discordtest.InteractResult) int {
 	return body.Data.Flags
 }
 
-var _ = actor.NewPID
+// ask sends msg to pid and waits for the answer.
+func (s *stack) ask(t *testing.T, pid *actor.PID, msg any) any {
+	t.Helper()
+	res, err := s.system.Root.RequestFuture(pid, msg, 5*time.Second).Result()
+	if err != nil {
+		t.Fatalf("ask %T: %v", msg, err)
+	}
+	return res
+}

@@ -5,6 +5,7 @@ package supervisor
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -53,6 +54,8 @@ type Supervisor struct {
 	boards   []*actor.PID
 	coreCh   chan Core
 	system   *actor.ActorSystem
+	gen      int // generation of the Discord actors
+	svcGen   int // generation of service actors, one per spawn
 }
 
 // serviceActors are the two actors of one service.
@@ -97,8 +100,11 @@ func (s *Supervisor) strategy() actor.SupervisorStrategy {
 func serviceOf(pid *actor.PID) (string, bool) {
 	id := pid.GetId()
 	for _, prefix := range []string{"supervisor/svc-", "supervisor/probe-"} {
-		if strings.HasPrefix(id, prefix) {
-			return strings.TrimPrefix(id, prefix), true
+		if rest, ok := strings.CutPrefix(id, prefix); ok {
+			if i := strings.LastIndexByte(rest, '-'); i > 0 {
+				rest = rest[:i] // the generation suffix
+			}
+			return rest, true
 		}
 	}
 	return "", false
@@ -106,10 +112,19 @@ func serviceOf(pid *actor.PID) (string, bool) {
 
 // Receive handles the supervisor's messages.
 func (s *Supervisor) Receive(c actor.Context) {
-	switch c.Message().(type) {
+	switch m := c.Message().(type) {
 	case *actor.Started:
 		// Build the whole tree from the configuration.
 		s.build(c)
+	case Reload:
+		// SIGHUP brought a new, valid configuration: apply only what changed.
+		c.Respond(s.reload(c, m.Config))
+	case ServicesQuery:
+		// Tests and diagnostics ask which actors serve which service.
+		c.Respond(s.servicePIDs())
+	case CoreQuery:
+		// The watchdog asks which actors are the core now.
+		c.Respond(s.core)
 	case *actor.Restarting:
 		// Our children survive our restart; nothing to rebuild.
 	}
@@ -138,9 +153,18 @@ func (s *Supervisor) build(c actor.Context) {
 		}
 	}
 
+	s.spawnDiscord(c, cfg)
+	s.coreCh <- s.core
+}
+
+// spawnDiscord starts the boards, the interactions actor and the gateway.
+func (s *Supervisor) spawnDiscord(c actor.Context, cfg *config.Config) {
+	s.gen++
+	log := s.opts.Log
 	boardREST := discord.NewREST(cfg.Discord.APIURL, cfg.Discord.Token.Reveal(), restClient(), s.opts.Version)
+	s.boards = nil
 	for _, b := range []discord.Board{discord.BoardDownloads, discord.BoardHealth} {
-		s.boards = append(s.boards, s.spawn(c, "board-"+string(b), discord.NewBoard(discord.BoardConfig{
+		s.boards = append(s.boards, s.spawn(c, s.named("board-"+string(b)), discord.NewBoard(discord.BoardConfig{
 			Board: b, Channel: cfg.Discord.ChannelID, REST: boardREST, Store: s.core.Store,
 			State: s.opts.State, Interval: cfg.Discord.BoardRefresh, Ctx: s.opts.Ctx, Log: log,
 		})))
@@ -149,13 +173,20 @@ func (s *Supervisor) build(c actor.Context) {
 	s.core.Interactions = s.spawnInteractions(c)
 	c.Send(s.core.Interactions, s.servicesMessage())
 
-	s.core.Gateway = s.spawn(c, "gateway", discord.NewGateway(discord.GatewayConfig{
+	s.core.Gateway = s.spawn(c, s.named("gateway"), discord.NewGateway(discord.GatewayConfig{
 		Token: cfg.Discord.Token.Reveal(), APIURL: cfg.Discord.APIURL, GuildID: cfg.Discord.GuildID,
 		AppID: cfg.Discord.ApplicationID, Interactions: s.core.Interactions,
 		REST:    discord.NewREST(cfg.Discord.APIURL, cfg.Discord.Token.Reveal(), restClient(), s.opts.Version),
 		OnFatal: s.opts.OnFatal, Ctx: s.opts.Ctx, Log: log,
 	}))
-	s.coreCh <- s.core
+}
+
+// named gives a respawned actor a fresh name: the old one may still be stopping.
+func (s *Supervisor) named(base string) string {
+	if s.gen <= 1 {
+		return base
+	}
+	return fmt.Sprintf("%s-%d", base, s.gen)
 }
 
 func (s *Supervisor) spawn(c actor.Context, name string, p actor.Producer, opts ...actor.PropsOption) *actor.PID {
@@ -172,7 +203,7 @@ func (s *Supervisor) spawn(c actor.Context, name string, p actor.Producer, opts 
 func (s *Supervisor) spawnInteractions(c actor.Context) *actor.PID {
 	cfg := s.opts.Config
 	stopChild := actor.NewOneForOneStrategy(0, 0, func(any) actor.Directive { return actor.StopDirective })
-	return s.spawn(c, "interactions", discord.NewInteractions(discord.InteractionsConfig{
+	return s.spawn(c, s.named("interactions"), discord.NewInteractions(discord.InteractionsConfig{
 		REST:   discord.NewREST(cfg.Discord.APIURL, cfg.Discord.Token.Reveal(), restClient(), s.opts.Version),
 		Store:  s.core.Store,
 		Admins: discord.Admins{Roles: cfg.Discord.AdminRoleIDs, Users: cfg.Discord.AdminUserIDs},
@@ -192,11 +223,13 @@ func (s *Supervisor) spawnService(c actor.Context, sc config.Service) error {
 	if err != nil {
 		return err
 	}
-	svc := s.spawn(c, "svc-"+sc.Name, service.NewActor(service.ActorConfig{
+	s.svcGen++
+	gen := fmt.Sprintf("-%d", s.svcGen)
+	svc := s.spawn(c, "svc-"+sc.Name+gen, service.NewActor(service.ActorConfig{
 		Name: sc.Name, Kind: sc.Kind, Client: poller, Interval: sc.Interval, Timeout: sc.Timeout,
 		Store: s.core.Store, Ctx: s.opts.Ctx, Log: s.opts.Log,
 	}))
-	prb := s.spawn(c, "probe-"+sc.Name, probe.New(probe.Config{
+	prb := s.spawn(c, "probe-"+sc.Name+gen, probe.New(probe.Config{
 		Name: sc.Name, Kind: sc.Kind, Client: prober, Interval: sc.Interval, Timeout: sc.Timeout,
 		Store: s.core.Store, Service: svc, Ctx: s.opts.Ctx, Log: s.opts.Log,
 	}))

@@ -3,6 +3,7 @@ package supervisor_test
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -109,6 +110,11 @@ func TestRestartEditsTheSameBoards(t *testing.T) {
 	s.emu.DropSessions()
 
 	s.start(t, cfg)
+	defer func() {
+		if t.Failed() {
+			t.Log(s.logs.String())
+		}
+	}()
 	waitFor(t, 20*time.Second, "the old boards to be edited after the restart", func() bool {
 		d, h := s.boards("Downloads"), s.boards("Health")
 		return len(d) == 1 && len(h) == 1 && d[0].ID == before["Downloads"].ID &&
@@ -234,5 +240,30 @@ func assertNoViolations(t *testing.T, emu *discordtest.Emulator) {
 	t.Helper()
 	if v := emu.Violations(); len(v) > 0 {
 		t.Fatalf("the emulator recorded %d violations, first: %+v", len(v), v[0])
+	}
+}
+
+func TestLostStateFindsTheBoardsInTheChannel(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	cfg := s.config(t, "")
+	stop := s.start(t, cfg)
+	waitFor(t, 20*time.Second, "both boards", func() bool {
+		return len(s.boards("Downloads")) == 1 && len(s.boards("Health")) == 1
+	})
+	stop()
+	s.emu.DropSessions()
+	if err := os.RemoveAll(cfg.StateDir); err != nil {
+		t.Fatal(err)
+	}
+
+	s.start(t, cfg)
+	edits := s.boards("Health")[0].Edits
+	waitFor(t, 20*time.Second, "the old health board to be edited", func() bool {
+		h := s.boards("Health")
+		return len(h) == 1 && h[0].Edits > edits
+	})
+	if n := len(s.emu.Messages(s.emu.Info().ChannelID)); n != 2 {
+		t.Fatalf("channel holds %d messages, want the same 2 boards", n)
 	}
 }
