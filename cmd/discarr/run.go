@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/asynkron/protoactor-go/actor"
+
 	"github.com/discarr/discarr/actors/state"
 	"github.com/discarr/discarr/actors/supervision"
 	"github.com/discarr/discarr/actors/supervisor"
@@ -62,17 +64,26 @@ func run(f flags, stderr io.Writer) int {
 	})
 
 	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(sigs)
 
 	code = exitOK
-	select {
-	case s := <-sigs:
-		log.Info("stopping", "signal", s.String())
-	case err := <-fatal:
-		// Discord refused the token or the intents: restarting cannot help.
-		log.Error("stopping", "err", err.Error())
-		code = exitTokenRefused
+wait:
+	for {
+		select {
+		case s := <-sigs:
+			if s == syscall.SIGHUP {
+				reload(f, system, root, level, log)
+				continue
+			}
+			log.Info("stopping", "signal", s.String())
+			break wait
+		case err := <-fatal:
+			// Discord refused the token or the intents: restarting cannot help.
+			log.Error("stopping", "err", err.Error())
+			code = exitTokenRefused
+			break wait
+		}
 	}
 
 	// Every call in flight ends first; then the tree stops, within our deadline.
@@ -89,6 +100,32 @@ func run(f flags, stderr io.Writer) int {
 	}
 	log.Info("stopped")
 	return code
+}
+
+// reload reads the configuration afresh on SIGHUP. A configuration with problems
+// is refused, each problem logged, and the running one kept; a valid one is handed
+// to the supervisor, which restarts only what changed. The state directory cannot
+// change without a restart.
+func reload(f flags, system *actor.ActorSystem, root *actor.PID, level *slog.LevelVar, log *slog.Logger) {
+	log.Info("reloading configuration")
+	next, err := config.Load(config.LoadOptions{Path: f.config})
+	var problems *config.Error
+	switch {
+	case errors.As(err, &problems):
+		for _, p := range problems.Problems {
+			log.Error("reload refused; keeping the running configuration", "key", p.Key, "problem", p.Message)
+		}
+		return
+	case err != nil:
+		log.Error("reload refused; keeping the running configuration", "err", err.Error())
+		return
+	}
+	if f.logLevel == "" {
+		level.Set(next.Log.Level)
+	}
+	if _, err := system.Root.RequestFuture(root, supervisor.Reload{Config: next}, 30*time.Second).Result(); err != nil {
+		log.Error("reload did not finish", "err", err.Error())
+	}
 }
 
 // loadConfig loads the configuration and the log level. On failure it prints every
