@@ -12,7 +12,7 @@ GOLANGCI_LINT ?= github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.6.2
 # Debian packages the tests use: real download clients over loopback, and
 # systemd-analyze for the unit file. `make test` installs the missing ones when it
 # runs as root; otherwise the tests that need them skip and say why.
-DEB_PACKAGES := qbittorrent-nox mktorrent
+DEB_PACKAGES := qbittorrent-nox mktorrent systemd
 
 .PHONY: help build test deps lint demo run bench install clean
 
@@ -61,10 +61,9 @@ bench:
 install: build
 	install -D -m 0755 $(BIN)/discarr $(DESTDIR)$(PREFIX)/bin/discarr
 	install -D -m 0644 config/discarr.example.yaml $(DESTDIR)/etc/discarr/discarr.example.yaml
-	@if [ -f cmd/discarr/discarr.service ]; then \
-		sed 's|/usr/local/bin/discarr|$(PREFIX)/bin/discarr|g' cmd/discarr/discarr.service > $(BIN)/discarr.service; \
-		install -D -m 0644 $(BIN)/discarr.service $(DESTDIR)/etc/systemd/system/discarr.service; \
-	fi
+	sed 's|/usr/local/bin/discarr|$(PREFIX)/bin/discarr|g' cmd/discarr/discarr.service > $(BIN)/discarr.service
+	install -D -m 0644 $(BIN)/discarr.service $(DESTDIR)/etc/systemd/system/discarr.service
+	install -d -m 0700 $(DESTDIR)/etc/credstore
 
 clean:
 	rm -rf $(BIN)

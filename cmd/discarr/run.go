@@ -16,6 +16,7 @@ import (
 	"github.com/discarr/discarr/actors/state"
 	"github.com/discarr/discarr/actors/supervision"
 	"github.com/discarr/discarr/actors/supervisor"
+	"github.com/discarr/discarr/actors/watchdog"
 	"github.com/discarr/discarr/config"
 )
 
@@ -53,7 +54,7 @@ func run(f flags, stderr io.Writer) int {
 	defer cancel()
 	fatal := make(chan error, 1)
 	system := supervision.NewSystem(log)
-	root, _ := supervisor.Start(system, supervisor.Options{
+	root, core := supervisor.Start(system, supervisor.Options{
 		Config: cfg, State: st, Log: log, Version: version, Ctx: ctx,
 		OnFatal: func(err error) {
 			select {
@@ -62,6 +63,12 @@ func run(f flags, stderr io.Writer) int {
 			}
 		},
 	})
+
+	// systemd: READY once the gateway is connected (or after a bounded wait, saying
+	// it is still connecting), and WATCHDOG=1 only while the core actors answer.
+	status := newStatus(system, len(cfg.Services))
+	stopWD := watchdog.Start(system, watchdog.Config{Core: coreList(core), Status: status.String, Log: log})
+	go notifyReady(status, log)
 
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
@@ -73,7 +80,15 @@ wait:
 		select {
 		case s := <-sigs:
 			if s == syscall.SIGHUP {
+				// The Discord actors may be rebuilt: the watchdog follows the new core.
+				_ = watchdog.Reloading(nil)
+				stopWD()
 				reload(f, system, root, level, log)
+				if res, err := system.Root.RequestFuture(root, supervisor.CoreQuery{}, 5*time.Second).Result(); err == nil {
+					core = res.(supervisor.Core)
+				}
+				stopWD = watchdog.Start(system, watchdog.Config{Core: coreList(core), Status: status.String, Log: log})
+				_ = watchdog.Ready(nil, status.String())
 				continue
 			}
 			log.Info("stopping", "signal", s.String())
@@ -87,6 +102,8 @@ wait:
 	}
 
 	// Every call in flight ends first; then the tree stops, within our deadline.
+	_ = watchdog.Stopping(nil)
+	stopWD()
 	cancel()
 	stopped := make(chan struct{})
 	go func() {
