@@ -11,6 +11,8 @@ import (
 	"sort"
 	"syscall"
 	"time"
+
+	"github.com/discarr/discarr/actors/service/servicetest/realqbit"
 )
 
 // demo runs the emulator, the simulated services and discarr, prints how to reach
@@ -19,6 +21,7 @@ func demo(args []string) error {
 	fs := flag.NewFlagSet("discarr-sim demo", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:8780", "listen address of the Discord emulator and web view")
 	bin := fs.String("discarr", "bin/discarr", "the discarr binary to run")
+	real := fs.Bool("real-qbittorrent", false, "run a real qbittorrent-nox downloading from a local seeder, instead of the simulated one")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -26,6 +29,14 @@ func demo(args []string) error {
 	o := stackOptions{addr: *addr, sonarrs: 1, radarrs: 1, qbits: 1, tv: 6, movies: 4, torrents: 2,
 		interval: 5 * time.Second, timeout: 4 * time.Second, boards: 5 * time.Second, logLevel: "info"}
 	extra := map[string]string{}
+	if *real {
+		swarm, err := startRealQBittorrent()
+		if err != nil {
+			return err
+		}
+		defer func() { _ = swarm.Close() }()
+		o.qbits, o.realQB = 0, swarm
+	}
 	s, err := newSimStack(o, extra)
 	if err != nil {
 		return err
@@ -54,6 +65,23 @@ func demo(args []string) error {
 	<-sigs
 	fmt.Fprintln(os.Stderr, "discarr-sim: stopping")
 	return nil
+}
+
+// startRealQBittorrent starts a real qbittorrent-nox leeching a generated torrent
+// from a second one over loopback.
+func startRealQBittorrent() (*realqbit.Swarm, error) {
+	if err := realqbit.Available(); err != nil {
+		return nil, err
+	}
+	fmt.Fprintln(os.Stderr, "discarr-sim: starting qbittorrent-nox and a local seeder…")
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	swarm, err := realqbit.StartSwarm(ctx, realqbit.SwarmOptions{Size: 200 << 20,
+		Username: "admin", Password: "demo-qbit-pass"})
+	if err != nil {
+		return nil, fmt.Errorf("start qbittorrent-nox: %w", err)
+	}
+	return swarm, nil
 }
 
 // waitReady waits until discarr is connected and its commands are registered.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/discarr/discarr/actors/discord/discordtest"
 	"github.com/discarr/discarr/actors/service/servicetest"
+	"github.com/discarr/discarr/actors/service/servicetest/realqbit"
 )
 
 // simService is one simulated media service and how discarr reaches it.
@@ -28,6 +29,8 @@ type stackOptions struct {
 	tv, movies, torrents      int
 	interval, timeout, boards time.Duration
 	logLevel                  string
+	// realQB, when set, stands in for a simulated qBittorrent: a real one.
+	realQB *realqbit.Swarm
 }
 
 // simStack is the Discord emulator and the simulated services, and the config
@@ -81,6 +84,11 @@ func newSimStack(o stackOptions, extra map[string]string) (*simStack, error) {
 		}
 	}
 
+	if o.realQB != nil {
+		s.services = append(s.services, &simService{name: "qbittorrent", kind: "qbittorrent",
+			url: o.realQB.Leecher.URL, user: o.realQB.Leecher.Username, pass: o.realQB.Leecher.Password,
+			handler: http.NotFoundHandler()})
+	}
 	for _, svc := range s.services {
 		extra[svc.name] = svc.url
 	}
