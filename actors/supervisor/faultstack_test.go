@@ -43,6 +43,7 @@ func (s *stack) startWith(t *testing.T, cfg *config.Config, hook func(*superviso
 		hook(&opts)
 	}
 	root, _ := supervisor.Start(system, opts)
+	s.system, s.root = system, root
 	t.Cleanup(func() {
 		cancel()
 		_ = system.Root.StopFuture(root).Wait()
