@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -148,6 +149,10 @@ func measure(ctx context.Context, sc scenario, s *simStack, proc *child, clock *
 	res.CPUPct = 100 * res.CPUS / window.Seconds()
 	res.RESTCalls, res.HTTP429, res.BoardEditsPerMin = restFigures(s.emu.Requests(), t0, t1)
 
+	if sc.frozen && res.BoardEditsPerMin > 0 {
+		explainEdits(os.Stderr, sc.name, s.emu.Requests(), t0, t1)
+	}
+
 	res.Check = "ok"
 	if checkErr != nil {
 		res.Check, res.Failed = checkErr.Error(), true
@@ -201,4 +206,42 @@ func waitQuiet(ctx context.Context, emu *discordtest.Emulator, quiet, d time.Dur
 // logPathFor is where a scenario's discarr log goes, beside the results.
 func logPathFor(out, name string) string {
 	return filepath.Join(filepath.Dir(out), name+".log")
+}
+
+// explainEdits tells, for each message edited inside the window, how often, and where
+// its last two edits differ: what keeps changing when nothing should.
+func explainEdits(w io.Writer, name string, reqs []discordtest.Request, t0, t1 time.Time) {
+	bodies := map[string][]string{}
+	var order []string
+	for _, r := range reqs {
+		if r.Method != "PATCH" || !strings.Contains(r.Path, "/messages/") || r.At.Before(t0) || r.At.After(t1) {
+			continue
+		}
+		if _, ok := bodies[r.Path]; !ok {
+			order = append(order, r.Path)
+		}
+		bodies[r.Path] = append(bodies[r.Path], r.Body)
+	}
+	for _, p := range order {
+		b := bodies[p]
+		fmt.Fprintf(w, "discarr-sim: %s: %d edits of %s", name, len(b), p)
+		if n := len(b); n >= 2 {
+			fmt.Fprintf(w, "; the last two differ at %s", firstDifference(b[n-2], b[n-1]))
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+// firstDifference shows a little of both texts from a few runes before they part.
+func firstDifference(a, b string) string {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	if i == len(a) && i == len(b) {
+		return "nowhere (the same body twice)"
+	}
+	from := max(0, i-40)
+	cut := func(s string) string { return s[min(from, len(s)):min(i+40, len(s))] }
+	return fmt.Sprintf("%q versus %q", cut(a), cut(b))
 }

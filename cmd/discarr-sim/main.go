@@ -18,7 +18,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: discarr-sim demo [flags]")
+		fmt.Fprintln(os.Stderr, "usage: discarr-sim demo|bench [flags]")
 		os.Exit(2)
 	}
 	var err error
