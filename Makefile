@@ -22,7 +22,7 @@ help:
 	@echo "make lint     gofmt, go vet and golangci-lint"
 	@echo "make demo     run discarr against a Discord emulator and simulated services (ADDR=$(ADDR))"
 	@echo "make run      run discarr with ./discarr.yaml"
-	@echo "make bench    Go benchmarks of the hot pure functions"
+	@echo "make bench    load scenarios against the real binary (bin/bench/results.json), then Go benchmarks"
 	@echo "make install  install binary, unit and example config (PREFIX, DESTDIR)"
 
 build:
@@ -55,7 +55,8 @@ demo: build
 run: build
 	$(BIN)/discarr run
 
-bench:
+bench: build
+	$(BIN)/discarr-sim bench --discarr $(BIN)/discarr --out $(BIN)/bench/results.json
 	$(GO) test -run '^$$' -bench . -benchmem ./actors/...
 
 install: build
