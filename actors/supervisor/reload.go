@@ -2,7 +2,6 @@ package supervisor
 
 import (
 	"slices"
-	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 
@@ -68,11 +67,7 @@ func (s *Supervisor) reload(c actor.Context, next *config.Config) Reloaded {
 		if _, existed := prev.Services[name]; !existed {
 			r.Started = append(r.Started, name)
 		}
-		if err := s.spawnService(c, next.Services[name]); err != nil {
-			s.opts.Log.Error("service not started", "service", name, "err", err.Error())
-			c.Send(s.core.Store, messages.Health{Service: name, Kind: next.Services[name].Kind,
-				State: messages.HealthUnknown, Err: err.Error(), Since: time.Now()})
-		}
+		s.startService(c, next.Services[name])
 	}
 
 	if discordChanged(prev.Discord, next.Discord) {

@@ -134,7 +134,7 @@ func (s *Supervisor) build(c actor.Context) {
 	if s.core.Store != nil {
 		return // restarted: the children are still there
 	}
-	cfg, log := s.opts.Config, s.opts.Log
+	cfg := s.opts.Config
 	s.system = c.ActorSystem()
 	s.core.Store = s.spawn(c, "store", store.New())
 
@@ -145,12 +145,7 @@ func (s *Supervisor) build(c actor.Context) {
 	c.Send(s.core.Store, messages.ServicesChanged{Services: kinds})
 	for _, name := range cfg.ServiceNames() {
 		sc := cfg.Services[name]
-		if err := s.spawnService(c, sc); err != nil {
-			// The health board says so, instead of the service silently missing.
-			log.Error("service not started", "service", name, "kind", sc.Kind, "err", err.Error())
-			c.Send(s.core.Store, messages.Health{Service: name, Kind: sc.Kind,
-				State: messages.HealthUnknown, Err: err.Error(), Since: time.Now()})
-		}
+		s.startService(c, sc)
 	}
 
 	s.spawnDiscord(c, cfg)
@@ -209,6 +204,16 @@ func (s *Supervisor) spawnInteractions(c actor.Context) *actor.PID {
 		Admins: discord.Admins{Roles: cfg.Discord.AdminRoleIDs, Users: cfg.Discord.AdminUserIDs},
 		Ctx:    s.opts.Ctx, Log: s.opts.Log,
 	}), actor.WithSupervisor(stopChild))
+}
+
+// startService spawns a service's actors; when it cannot, the health board says
+// so, instead of the service silently missing.
+func (s *Supervisor) startService(c actor.Context, sc config.Service) {
+	if err := s.spawnService(c, sc); err != nil {
+		s.opts.Log.Error("service not started", "service", sc.Name, "kind", sc.Kind, "err", err.Error())
+		c.Send(s.core.Store, messages.Health{Service: sc.Name, Kind: sc.Kind,
+			State: messages.HealthUnknown, Err: err.Error(), Since: time.Now()})
+	}
 }
 
 func (s *Supervisor) spawnService(c actor.Context, sc config.Service) error {
