@@ -85,7 +85,7 @@ func runScenario(ctx context.Context, sc scenario, bin, logPath string) (res res
 		}
 	}()
 	if err := waitReady(s, proc, 30*time.Second); err != nil {
-		return res, err
+		return res, fmt.Errorf("%w; the end of %s:\n%s", err, logPath, logTail(logPath, 10))
 	}
 
 	// Let discarr poll everything and draw both boards; idle also waits for the edits
@@ -201,6 +201,16 @@ func waitQuiet(ctx context.Context, emu *discordtest.Emulator, quiet, d time.Dur
 		case <-time.After(250 * time.Millisecond):
 		}
 	}
+}
+
+// logTail returns the last n lines of a log file, or why it cannot.
+func logTail(path string, n int) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err.Error()
+	}
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
 
 // logPathFor is where a scenario's discarr log goes, beside the results.

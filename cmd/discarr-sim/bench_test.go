@@ -12,11 +12,18 @@ import (
 // TestBenchQuickSteady builds discarr and runs the quick steady scenario against it.
 // It takes about a minute and starts real processes, so it runs only on request;
 // make bench runs the whole bench.
+//
+// It does not run in parallel: it takes DISCARR_BENCH_TEST out of the process's
+// environment, which the discarr children inherit, because discarr reads every
+// DISCARR_ variable as configuration and rejects one it does not know.
 func TestBenchQuickSteady(t *testing.T) {
 	if os.Getenv("DISCARR_BENCH_TEST") != "1" {
 		t.Skip("the bench starts discarr and runs for about a minute; set DISCARR_BENCH_TEST=1 to run it")
 	}
-	t.Parallel()
+	if err := os.Unsetenv("DISCARR_BENCH_TEST"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.Setenv("DISCARR_BENCH_TEST", "1") })
 	_, file, _, _ := runtime.Caller(0)
 	root := filepath.Join(filepath.Dir(file), "..", "..")
 	dir := t.TempDir()
