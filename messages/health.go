@@ -92,8 +92,9 @@ type TransferStats struct {
 type Snapshot struct {
 	Service, Kind string
 	At            time.Time
-	// Downloads holds the records that decoded; Total is the count the service
-	// reported, which may be larger (records that could not be read, or a filter).
+	// Downloads holds the records that decoded; Total is how many downloads the
+	// service reported, counted as rows (a season pack's records are one download),
+	// which may be larger than len(Downloads) when records could not be read.
 	Downloads []Download
 	Total     int
 	// Skipped counts records that could not be decoded at all.

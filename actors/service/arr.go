@@ -81,16 +81,19 @@ func (c *arrClient) Poll(ctx context.Context) (messages.Snapshot, error) {
 		return snap, err
 	}
 	snap.Downloads = c.rows(recs, start)
-	snap.Total, snap.Skipped = total, skipped
+	// Total counts downloads, as the board does: the records of a season pack
+	// that collapsed into one row are not downloads the board failed to show.
+	snap.Total = max(total-(len(recs)-len(snap.Downloads)), len(snap.Downloads))
+	snap.Skipped = skipped
 	return snap, nil
 }
 
 // queue fetches pages until it holds totalRecords records, a page comes back empty or
 // short, or the page cap is reached. Records repeated across pages (the queue moved
-// while it was read) are kept once.
+// while it was read) are kept once, and counted once in the total it returns.
 func (c *arrClient) queue(ctx context.Context) (recs []*arrRecord, total, skipped int, err error) {
 	seen := map[[2]string]bool{}
-	read := 0
+	read, dups := 0, 0
 	for page := 1; page <= maxQueuePages; page++ {
 		var env queueEnvelope
 		op := fmt.Sprintf("get queue page %d", page)
@@ -110,18 +113,20 @@ func (c *arrClient) queue(ctx context.Context) (recs []*arrRecord, total, skippe
 				continue
 			}
 			k := [2]string{strconv.FormatInt(r.ID.V, 10), r.DownloadID.String()}
-			if !seen[k] {
-				seen[k] = true
-				recs = append(recs, r)
+			if seen[k] {
+				dups++ // counted in totalRecords, but one record
+				continue
 			}
+			seen[k] = true
+			recs = append(recs, r)
 		}
 		if env.bare || len(env.Records) == 0 || (env.TotalRecords.OK && read >= total) ||
 			(!env.TotalRecords.OK && len(env.Records) < queuePageSize) {
-			return recs, max(total, read), skipped, nil
+			return recs, max(total, read) - dups, skipped, nil
 		}
 	}
 	c.log.Debug("queue page cap reached", "pages", maxQueuePages, "total", total, "read", read)
-	return recs, total, skipped, nil
+	return recs, total - dups, skipped, nil
 }
 
 // queueQuery is the query of one queue page.

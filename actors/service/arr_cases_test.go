@@ -153,8 +153,9 @@ func TestUnknownItemIsTitledFromItsRelease(t *testing.T) {
 func TestSeasonPackCollapsesIntoOneRowKeyedByLowestRecordID(t *testing.T) {
 	t.Parallel()
 	snap := pollFixture(t, "sonarr", "sonarr-queue-seasonpack.json", nil)
-	if len(snap.Downloads) != 1 || snap.Total != 3 {
-		t.Fatalf("rows %d total %d, want 1 row of 3 records", len(snap.Downloads), snap.Total)
+	if len(snap.Downloads) != 1 || snap.Total != 1 {
+		t.Fatalf("rows %d total %d, want 3 records as 1 row, and a total of 1 download",
+			len(snap.Downloads), snap.Total)
 	}
 	d := snap.Downloads[0]
 	if d.Title != "Show Name S02 (E01–E03)" || d.Episodes != 3 || d.Key != "sonarr_test:11" {
