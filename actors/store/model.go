@@ -279,6 +279,9 @@ func Sort(ds []messages.Download) {
 	copy(ds, sorted)
 }
 
+// etaOrderStep is how close two ETAs may be and still count as equal in the order.
+const etaOrderStep = 5 * time.Minute
+
 func compareDownloads(a, b *messages.Download) int {
 	ga, gb := sortGroup(a.State), sortGroup(b.State)
 	if ga != gb {
@@ -292,7 +295,10 @@ func compareDownloads(a, b *messages.Download) int {
 		case kb && !ka:
 			return 1
 		case ka && kb:
-			if c := a.ETA.At.Compare(b.ETA.At); c != 0 {
+			// In steps of etaOrderStep: ETAs move a little with every poll (a service reports
+			// time left, not a finish time), and rows whose ETAs are that close must
+			// not swap places from one poll to the next.
+			if c := a.ETA.At.Truncate(etaOrderStep).Compare(b.ETA.At.Truncate(etaOrderStep)); c != 0 {
 				return c
 			}
 		}

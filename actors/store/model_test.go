@@ -254,3 +254,26 @@ func BenchmarkMerge(b *testing.B) {
 		store.Merge(snaps, stale, t0)
 	}
 }
+
+func TestSortDoesNotSwapRowsWhoseETAsDriftBetweenPolls(t *testing.T) {
+	t.Parallel()
+	base := time.Date(2026, 3, 1, 12, 1, 0, 0, time.UTC)
+	row := func(title string, eta time.Time) messages.Download {
+		return messages.Download{Key: title, Title: title, State: messages.StateDownloading,
+			ETA: messages.KnownETA(eta)}
+	}
+	// Two services polled a few seconds apart report the same time left, so their
+	// ETAs (poll time + time left) leapfrog each other from poll to poll.
+	for _, shift := range []time.Duration{0, 5 * time.Second, 10 * time.Second} {
+		ds := []messages.Download{row("Beta", base.Add(shift)), row("Alpha", base.Add(3*time.Second))}
+		store.Sort(ds)
+		if ds[0].Title != "Alpha" {
+			t.Errorf("shift %s: order %s, %s; want Alpha first every time", shift, ds[0].Title, ds[1].Title)
+		}
+	}
+	far := []messages.Download{row("Alpha", base.Add(time.Hour)), row("Beta", base)}
+	store.Sort(far)
+	if far[0].Title != "Beta" {
+		t.Errorf("an ETA an hour sooner must still come first")
+	}
+}

@@ -90,6 +90,9 @@ func (s *Store) addSnapshot(m messages.Snapshot) {
 		return // from a service removed by a reload
 	}
 	if m.Err == "" {
+		if old, ok := s.snaps[m.Service]; ok {
+			steadyETAs(m.Downloads, old.Downloads, m.At)
+		}
 		s.snaps[m.Service] = m
 		delete(s.stale, m.Service)
 		s.changed()
@@ -160,4 +163,32 @@ func (s *Store) healthBoard() messages.HealthBoard {
 		s.board = &b
 	}
 	return *s.board
+}
+
+// steadyETAs keeps a download's previous ETA when the new one is close to it. A
+// service reports time left, not a finish time, so the ETA of a download moving at a
+// steady pace wobbles by seconds from poll to poll; without this the boards would be
+// edited for a change nobody can see. Close means within two minutes or a tenth of
+// the time left, whichever is more.
+func steadyETAs(next, prev []messages.Download, now time.Time) {
+	if len(prev) == 0 {
+		return
+	}
+	was := make(map[string]time.Time, len(prev))
+	for _, d := range prev {
+		if d.ETA.Kind == messages.ETAKnown {
+			was[d.Key] = d.ETA.At
+		}
+	}
+	for i := range next {
+		d := &next[i]
+		old, ok := was[d.Key]
+		if !ok || d.ETA.Kind != messages.ETAKnown {
+			continue
+		}
+		slack := max(2*time.Minute, old.Sub(now)/10)
+		if diff := d.ETA.At.Sub(old); diff > -slack && diff < slack {
+			d.ETA.At = old
+		}
+	}
 }
