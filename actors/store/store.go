@@ -5,6 +5,9 @@
 package store
 
 import (
+	"fmt"
+	"maps"
+	"runtime/debug"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -19,10 +22,29 @@ type Store struct {
 	stale  map[string]StaleInfo
 	health map[string]messages.Health
 
-	downloads *messages.DownloadsBoard // cached until the next change
+	// downloads is the last merged board. After a change it is merged again in a
+	// goroutine of its own, at most every mergeSpacing, while queries are answered
+	// with the previous one: with hundreds of services a merge takes milliseconds,
+	// and interactions must not wait for it.
+	downloads *messages.DownloadsBoard
+	dirty     bool
+	merging   bool
+	lastMerge time.Time
 	board     *messages.HealthBoard
 	now       func() time.Time
 }
+
+// mergeSpacing is the least time between the starts of two merges.
+const mergeSpacing = 250 * time.Millisecond
+
+// merged carries a finished merge back into the store.
+type merged struct{ board messages.DownloadsBoard }
+
+// mergeCrashed carries a panic of a background merge back into the store.
+type mergeCrashed struct{ what string }
+
+// mergeNow starts a merge that was waiting for mergeSpacing.
+type mergeNow struct{}
 
 // New returns the producer of the store actor.
 func New() actor.Producer {
@@ -43,9 +65,22 @@ func (s *Store) Receive(c actor.Context) {
 	case messages.ServicesChanged:
 		// Start or reload: forget services that are gone, expect the new ones.
 		s.setServices(m.Services)
+		s.merge(c)
 	case messages.Snapshot:
 		// A service actor finished a poll.
 		s.addSnapshot(m)
+		s.merge(c)
+	case merged:
+		// A background merge finished.
+		s.downloads, s.merging, s.lastMerge = &m.board, false, s.now()
+		s.merge(c)
+	case mergeCrashed:
+		// A background merge panicked: crash here, so the supervisor restarts us.
+		panic(m.what)
+	case mergeNow:
+		// The spacing between merges has passed.
+		s.merging = false
+		s.merge(c)
 	case messages.Health:
 		// A probe actor finished a probe.
 		s.addHealth(m)
@@ -132,13 +167,36 @@ func (s *Store) markFailed(m messages.ServiceFailed) {
 }
 
 func (s *Store) changed() {
-	s.downloads, s.board = nil, nil
+	s.dirty, s.board = true, nil
+}
+
+// merge starts a background merge when something changed and none is running.
+func (s *Store) merge(c actor.Context) {
+	if !s.dirty || s.merging || s.downloads == nil {
+		return // the first board is merged on demand
+	}
+	s.merging = true
+	self, system := c.Self(), c.ActorSystem()
+	if wait := mergeSpacing - s.now().Sub(s.lastMerge); wait > 0 {
+		time.AfterFunc(wait, func() { system.Root.Send(self, mergeNow{}) })
+		return
+	}
+	s.dirty = false
+	snaps, stale, now := s.snapsWithPending(), maps.Clone(s.stale), s.now()
+	go func() {
+		defer func() {
+			if r := recover(); r != nil { // crash the store itself, where it is supervised
+				system.Root.Send(self, mergeCrashed{fmt.Sprintf("merge panicked: %v\n%s", r, debug.Stack())})
+			}
+		}()
+		system.Root.Send(self, merged{board: Merge(snaps, stale, now)})
+	}()
 }
 
 func (s *Store) downloadsBoard() messages.DownloadsBoard {
 	if s.downloads == nil {
 		b := Merge(s.snapsWithPending(), s.stale, s.now())
-		s.downloads = &b
+		s.downloads, s.dirty, s.lastMerge = &b, false, s.now()
 	}
 	return *s.downloads
 }
