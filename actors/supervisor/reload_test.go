@@ -13,9 +13,7 @@ func TestReloadRestartsOnlyTheChangedService(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
 	s.start(t, s.config(t, ""))
-	waitFor(t, 20*time.Second, "both boards", func() bool {
-		return len(s.boards("Downloads")) == 1 && len(s.boards("Health")) == 1
-	})
+	s.waitBoards(t)
 	before := s.ask(t, s.root, supervisor.ServicesQuery{}).(map[string]supervisor.ServicePIDs)
 	radarrBefore := s.ask(t, before["radarr"].Service, messages.ServiceStatus{}).(messages.ServiceState)
 

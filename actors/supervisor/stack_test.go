@@ -126,6 +126,14 @@ func (s *stack) boards(title string) []discordtest.Message {
 	return out
 }
 
+// waitBoards waits until the channel holds exactly one board of each kind.
+func (s *stack) waitBoards(t *testing.T) {
+	t.Helper()
+	waitFor(t, 20*time.Second, "both boards", func() bool {
+		return len(s.boards("Downloads")) == 1 && len(s.boards("Health")) == 1
+	})
+}
+
 // waitFor polls cond until it holds or the deadline passes.
 func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
 	t.Helper()

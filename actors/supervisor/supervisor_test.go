@@ -17,9 +17,7 @@ func TestBoardsArePostedOnceAndKeptCurrent(t *testing.T) {
 	s := newStack(t)
 	s.start(t, s.config(t, ""))
 
-	waitFor(t, 20*time.Second, "both boards", func() bool {
-		return len(s.boards("Downloads")) == 1 && len(s.boards("Health")) == 1
-	})
+	s.waitBoards(t)
 	waitFor(t, 20*time.Second, "the health board to show every service", func() bool {
 		h := s.boards("Health")[0]
 		text := embedText(h)
@@ -102,9 +100,7 @@ func TestRestartEditsTheSameBoards(t *testing.T) {
 	s := newStack(t)
 	cfg := s.config(t, "")
 	stop := s.start(t, cfg)
-	waitFor(t, 20*time.Second, "both boards", func() bool {
-		return len(s.boards("Downloads")) == 1 && len(s.boards("Health")) == 1
-	})
+	s.waitBoards(t)
 	before := map[string]discordtest.Message{"Downloads": s.boards("Downloads")[0], "Health": s.boards("Health")[0]}
 	stop()
 	s.emu.DropSessions()
@@ -129,9 +125,7 @@ func TestDeletedBoardIsPostedAgainOnce(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
 	s.start(t, s.config(t, ""))
-	waitFor(t, 20*time.Second, "both boards", func() bool {
-		return len(s.boards("Downloads")) == 1 && len(s.boards("Health")) == 1
-	})
+	s.waitBoards(t)
 	old := s.boards("Downloads")[0].ID
 	if err := s.emu.DeleteMessage(s.emu.Info().ChannelID, old); err != nil {
 		t.Fatal(err)
@@ -214,9 +208,7 @@ func TestSecretsNeverReachLogsOrDiscord(t *testing.T) {
 	s := newStack(t)
 	s.sonarr.SetFault(servicetest.Fault{Mode: "fail"})
 	s.start(t, s.config(t, "log: { level: debug }"))
-	waitFor(t, 20*time.Second, "both boards", func() bool {
-		return len(s.boards("Downloads")) == 1 && len(s.boards("Health")) == 1
-	})
+	s.waitBoards(t)
 	_, _ = s.emu.Interact(context.Background(), discordtest.InteractRequest{Command: "health"})
 
 	everything := s.logs.String()
@@ -248,9 +240,7 @@ func TestLostStateFindsTheBoardsInTheChannel(t *testing.T) {
 	s := newStack(t)
 	cfg := s.config(t, "")
 	stop := s.start(t, cfg)
-	waitFor(t, 20*time.Second, "both boards", func() bool {
-		return len(s.boards("Downloads")) == 1 && len(s.boards("Health")) == 1
-	})
+	s.waitBoards(t)
 	stop()
 	s.emu.DropSessions()
 	if err := os.RemoveAll(cfg.StateDir); err != nil {
