@@ -2,13 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"text/tabwriter"
 	"time"
 
-	"github.com/discarr/discarr/actors/discord"
 	"github.com/discarr/discarr/actors/service"
 	"github.com/discarr/discarr/config"
 )
@@ -34,22 +33,34 @@ func check(f flags, stdout, stderr io.Writer) int {
 		rows = append(rows, checkDiscord(ctx, cfg)...)
 	}
 
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	failed := 0
-	for _, r := range rows {
-		mark := "ok"
-		if !r.ok {
-			mark, failed = "FAIL", failed+1
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", mark, r.what, r.result, r.advice)
-	}
-	tw.Flush()
+	failed := printRows(stdout, rows)
 	if failed > 0 {
 		fmt.Fprintf(stdout, "%d of %d checks failed\n", failed, len(rows))
 		return exitCheckFailed
 	}
 	fmt.Fprintf(stdout, "all %d checks passed\n", len(rows))
 	return exitOK
+}
+
+// printRows prints the table, each failing row followed by what to do about it,
+// and returns how many rows failed.
+func printRows(w io.Writer, rows []checkRow) int {
+	width := 0
+	for _, r := range rows {
+		width = max(width, len(r.what))
+	}
+	failed := 0
+	for _, r := range rows {
+		mark := "ok"
+		if !r.ok {
+			mark, failed = "FAIL", failed+1
+		}
+		fmt.Fprintf(w, "%-4s  %-*s  %s\n", mark, width, r.what, r.result)
+		if r.advice != "" {
+			fmt.Fprintf(w, "%-4s  %-*s  -> %s\n", "", width, "", r.advice)
+		}
+	}
+	return failed
 }
 
 func describeSource(cfg *config.Config) string {
@@ -75,6 +86,7 @@ func checkServices(ctx context.Context, cfg *config.Config) []checkRow {
 		}
 		if err != nil {
 			row.result = err.Error()
+			row.advice = "fix services." + name + " (ca_file, kind)"
 			rows = append(rows, row)
 			continue
 		}
@@ -83,7 +95,7 @@ func checkServices(ctx context.Context, cfg *config.Config) []checkRow {
 		cancel()
 		if err != nil {
 			row.result = service.Describe(err, sc.Timeout)
-			row.advice = "check services." + name + ".url and its credentials"
+			row.advice = serviceAdvice(name, sc, err)
 		} else {
 			row.ok = true
 			row.result = fmt.Sprintf("reachable, version %s%s, %d ms", p.Version, apiNote(p.API), p.Latency.Milliseconds())
@@ -93,32 +105,41 @@ func checkServices(ctx context.Context, cfg *config.Config) []checkRow {
 	return rows
 }
 
+// serviceAdvice says what to change when a service's probe failed, by the kind of
+// failure: the credentials for a refusal, the address when nothing answers.
+func serviceAdvice(name string, sc config.Service, err error) string {
+	key := "services." + name
+	kind := service.Other
+	var se *service.Error
+	if errors.As(err, &se) {
+		kind = se.Kind
+	}
+	creds := key + ".api_key"
+	if !sc.APIKey.IsSet() {
+		creds = key + ".username and " + key + ".password (its WebUI login)"
+	}
+	switch kind {
+	case service.Auth:
+		return "it refused the credentials: check " + creds
+	case service.Banned:
+		return "it banned discarr after failed logins: fix " + creds +
+			", then restart " + sc.Kind + " or wait for the ban to end"
+	case service.Refused, service.DNS, service.Network:
+		return "is " + sc.Kind + " running at " + sc.URL.String() + "? check " + key + ".url"
+	case service.Timeout:
+		return "no answer in time: check " + key + ".url, or raise " + key + ".timeout"
+	case service.TLS:
+		return "set " + key + ".ca_file to the CA that signed its certificate, " +
+			"or " + key + ".insecure_skip_verify: true"
+	case service.NotFound, service.Decode:
+		return "check " + key + ".url, including its base path (urlBase)"
+	}
+	return "check " + key + ".url and " + creds
+}
+
 func apiNote(api string) string {
 	if api == "" {
 		return ""
 	}
 	return ", API " + api
-}
-
-func checkDiscord(ctx context.Context, cfg *config.Config) []checkRow {
-	rest := discord.NewREST(cfg.Discord.APIURL, cfg.Discord.Token.Reveal(), nil, version)
-	me, err := rest.Me(ctx)
-	if err != nil {
-		return []checkRow{{what: "discord token", result: err.Error(),
-			advice: "set discord.token to the bot token from the Developer Portal"}}
-	}
-	rows := []checkRow{{what: "discord token", result: "accepted: bot " + me.Username, ok: true}}
-	if g, err := rest.Guild(ctx, cfg.Discord.GuildID); err != nil {
-		rows = append(rows, checkRow{what: "discord guild", result: err.Error(),
-			advice: "invite the bot to the server, and check discord.guild_id"})
-	} else {
-		rows = append(rows, checkRow{what: "discord guild", result: g.Name, ok: true})
-	}
-	if ch, err := rest.Channel(ctx, cfg.Discord.ChannelID); err != nil {
-		rows = append(rows, checkRow{what: "discord channel", result: err.Error(),
-			advice: "check discord.channel_id and that the bot can see the channel"})
-	} else {
-		rows = append(rows, checkRow{what: "discord channel", result: "#" + ch.Name, ok: true})
-	}
-	return rows
 }
