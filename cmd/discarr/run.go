@@ -64,6 +64,10 @@ func run(f flags, stderr io.Writer) int {
 		},
 	})
 
+	// Prometheus metrics and /healthz, when metrics.listen is set.
+	stopMetrics := startMetrics(ctx, cfg, system, root, log)
+	defer stopMetrics()
+
 	// systemd: READY once the gateway is connected (or after a bounded wait, saying
 	// it is still connecting), and WATCHDOG=1 only while the core actors answer.
 	status := newStatus(system, len(cfg.Services))
