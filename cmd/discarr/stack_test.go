@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/discarr/discarr/actors/discord/discordtest"
@@ -54,12 +55,20 @@ type testConfig struct {
 	radarrURL, radarrKey              string
 	qbitURL, qbitPass                 string
 	stateDir                          string
+	interval, timeout                 string // of every service; "" is 5s and 2s
 	extra                             string // more YAML, appended
 }
 
 // write saves the configuration in a fresh directory and returns its path.
 func (c testConfig) write(t *testing.T) string {
 	t.Helper()
+	interval, timeout := c.interval, c.timeout
+	if interval == "" {
+		interval = "5s"
+	}
+	if timeout == "" {
+		timeout = "2s"
+	}
 	yaml := fmt.Sprintf(`
 discord:
   token: %q
@@ -68,12 +77,13 @@ discord:
   api_url: %q
   board_refresh: 2s
 services:
-  sonarr: { kind: sonarr, url: %q, api_key: %q, interval: 5s, timeout: 2s }
-  radarr: { kind: radarr, url: %q, api_key: %q, interval: 5s, timeout: 2s }
-  qbit: { kind: qbittorrent, url: %q, username: admin, password: %q, interval: 5s, timeout: 2s }
+  sonarr: { kind: sonarr, url: %q, api_key: %q, interval: INTERVAL, timeout: TIMEOUT }
+  radarr: { kind: radarr, url: %q, api_key: %q, interval: INTERVAL, timeout: TIMEOUT }
+  qbit: { kind: qbittorrent, url: %q, username: admin, password: %q, interval: INTERVAL, timeout: TIMEOUT }
 state_dir: %q
 %s`, c.token, c.guildID, c.channelID, c.apiURL, c.sonarrURL, c.sonarrKey, c.radarrURL,
 		c.radarrKey, c.qbitURL, c.qbitPass, c.stateDir, c.extra)
+	yaml = strings.NewReplacer("INTERVAL", interval, "TIMEOUT", timeout).Replace(yaml)
 	path := filepath.Join(t.TempDir(), "discarr.yaml")
 	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)
