@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/discarr/discarr/actors/service"
@@ -71,38 +72,45 @@ func describeSource(cfg *config.Config) string {
 	return fmt.Sprintf("%s: valid, %d services", src, len(cfg.Services))
 }
 
+// checkServices probes every service at once, each within its own timeout, and
+// returns their rows in name order.
 func checkServices(ctx context.Context, cfg *config.Config) []checkRow {
-	var rows []checkRow
-	quiet := slog.New(slog.DiscardHandler)
-	for _, name := range cfg.ServiceNames() {
-		sc := cfg.Services[name]
-		row := checkRow{what: "service " + name + " (" + sc.Kind + ")"}
-		httpc, err := service.NewHTTPClient(service.TLSOptions{CAFile: sc.CAFile, InsecureSkipVerify: sc.InsecureSkipVerify})
-		var client service.Client
-		if err == nil {
-			client, err = service.New(service.Options{Name: name, Kind: sc.Kind, URL: sc.URL,
-				APIKey: sc.APIKey.Reveal(), Username: sc.Username, Password: sc.Password.Reveal(),
-				Timeout: sc.Timeout, HTTP: httpc, Logger: quiet})
-		}
-		if err != nil {
-			row.result = err.Error()
-			row.advice = "fix services." + name + " (ca_file, kind)"
-			rows = append(rows, row)
-			continue
-		}
-		pctx, cancel := context.WithTimeout(ctx, sc.Timeout)
-		p, err := client.Probe(pctx)
-		cancel()
-		if err != nil {
-			row.result = service.Describe(err, sc.Timeout)
-			row.advice = serviceAdvice(name, sc, err)
-		} else {
-			row.ok = true
-			row.result = fmt.Sprintf("reachable, version %s%s, %d ms", p.Version, apiNote(p.API), p.Latency.Milliseconds())
-		}
-		rows = append(rows, row)
+	names := cfg.ServiceNames()
+	rows := make([]checkRow, len(names))
+	var wg sync.WaitGroup
+	for i, name := range names {
+		wg.Go(func() { rows[i] = checkService(ctx, name, cfg.Services[name]) })
 	}
+	wg.Wait()
 	return rows
+}
+
+// checkService builds one service's client as the daemon would and probes it.
+func checkService(ctx context.Context, name string, sc config.Service) checkRow {
+	row := checkRow{what: "service " + name + " (" + sc.Kind + ")"}
+	httpc, err := service.NewHTTPClient(service.TLSOptions{CAFile: sc.CAFile, InsecureSkipVerify: sc.InsecureSkipVerify})
+	var client service.Client
+	if err == nil {
+		client, err = service.New(service.Options{Name: name, Kind: sc.Kind, URL: sc.URL,
+			APIKey: sc.APIKey.Reveal(), Username: sc.Username, Password: sc.Password.Reveal(),
+			Timeout: sc.Timeout, HTTP: httpc, Logger: slog.New(slog.DiscardHandler)})
+	}
+	if err != nil {
+		row.result = err.Error()
+		row.advice = "fix services." + name + " (ca_file, kind)"
+		return row
+	}
+	pctx, cancel := context.WithTimeout(ctx, sc.Timeout)
+	p, err := client.Probe(pctx)
+	cancel()
+	if err != nil {
+		row.result = service.Describe(err, sc.Timeout)
+		row.advice = serviceAdvice(name, sc, err)
+		return row
+	}
+	row.ok = true
+	row.result = fmt.Sprintf("reachable, version %s%s, %d ms", p.Version, apiNote(p.API), p.Latency.Milliseconds())
+	return row
 }
 
 // serviceAdvice says what to change when a service's probe failed, by the kind of
