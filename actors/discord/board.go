@@ -11,6 +11,7 @@ import (
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/asynkron/protoactor-go/eventstream"
 
+	"github.com/discarr/discarr/actors/metrics"
 	"github.com/discarr/discarr/actors/state"
 	"github.com/discarr/discarr/messages"
 )
@@ -181,12 +182,16 @@ func publish(ctx context.Context, cfg BoardConfig, key, id string, p Payload) (s
 	}
 	if id != "" {
 		_, err := cfg.REST.EditMessage(ctx, cfg.Channel, id, p)
+		if err == nil {
+			metrics.CountBoardEdit(cfg.Board.Name())
+		}
 		return id, err
 	}
 	m, err := cfg.REST.CreateMessage(ctx, cfg.Channel, p)
 	if err != nil {
 		return "", err
 	}
+	metrics.CountBoardEdit(cfg.Board.Name())
 	if err := cfg.State.SetBoard(key, m.ID); err != nil {
 		cfg.Log.Error("save board message id", "board", cfg.Board.Name(), "err", err.Error())
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/discarr/discarr/actors/metrics"
 	"github.com/discarr/discarr/messages"
 )
 
@@ -88,6 +89,9 @@ func (h *handler) reply(r *InteractionResponse) {
 	h.acked = true
 	ctx, cancel := context.WithTimeout(h.cfg.Ctx, 3*time.Second)
 	defer cancel()
+	if !h.in.Received.IsZero() {
+		metrics.ObserveAck(time.Since(h.in.Received))
+	}
 	err := h.cfg.REST.Respond(ctx, h.in.ID, h.in.Token, r)
 	h.logResult("acknowledge interaction", err)
 }

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/discarr/discarr/actors/metrics"
 )
 
 // APIVersion is the Discord REST API version discarr speaks.
@@ -101,6 +103,7 @@ const (
 func (r *REST) Do(ctx context.Context, method, path string, body, out any) error {
 	route := routeKey(method, path)
 	if wait := r.holdFor(route); wait > 0 {
+		metrics.CountRateLimitHeld(route)
 		return &APIError{Method: method, Route: redactPath(path), Status: http.StatusTooManyRequests,
 			RetryAfter: wait, Held: true}
 	}
@@ -111,9 +114,11 @@ func (r *REST) Do(ctx context.Context, method, path string, body, out any) error
 	}
 	resp, err := r.http.Do(req)
 	if err != nil {
+		metrics.CountDiscordRequest(route, 0)
 		return fmt.Errorf("discord %s %s: %w", method, redactPath(path), scrub(err, path))
 	}
 	defer resp.Body.Close()
+	metrics.CountDiscordRequest(route, resp.StatusCode)
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
 	if err != nil {
 		return fmt.Errorf("discord %s %s: read answer: %w", method, redactPath(path), err)

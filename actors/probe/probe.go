@@ -12,6 +12,7 @@ import (
 
 	"github.com/asynkron/protoactor-go/actor"
 
+	"github.com/discarr/discarr/actors/metrics"
 	"github.com/discarr/discarr/actors/service"
 	"github.com/discarr/discarr/messages"
 )
@@ -113,6 +114,7 @@ func (a *Actor) finish(c actor.Context, m probed) {
 	a.inFlight, a.cancel = 0, nil
 
 	h := Assess(a.cfg.Name, a.cfg.Kind, m.result, m.err, m.latency, a.cfg.Timeout)
+	metrics.SetHealth(a.cfg.Name, a.cfg.Kind, h.State)
 	h.CheckedAt = time.Now()
 	h.Since = h.CheckedAt
 	if a.last.State == h.State && !a.last.Since.IsZero() {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/asynkron/protoactor-go/actor"
 
+	"github.com/discarr/discarr/actors/metrics"
 	"github.com/discarr/discarr/messages"
 )
 
@@ -143,6 +144,7 @@ func (a *Actor) finish(c actor.Context, m pollDone) {
 	latency := time.Since(a.inFlight.started)
 	a.inFlight = nil
 	a.polls++
+	metrics.ObservePoll(a.cfg.Name, a.cfg.Kind, latency, m.err != nil)
 
 	snap := m.snap
 	snap.Service, snap.Kind, snap.Latency = a.cfg.Name, a.cfg.Kind, latency

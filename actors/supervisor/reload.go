@@ -6,6 +6,7 @@ import (
 	"github.com/asynkron/protoactor-go/actor"
 
 	"github.com/discarr/discarr/actors/discord"
+	"github.com/discarr/discarr/actors/metrics"
 	"github.com/discarr/discarr/config"
 	"github.com/discarr/discarr/messages"
 )
@@ -49,6 +50,7 @@ func (s *Supervisor) reload(c actor.Context, next *config.Config) Reloaded {
 		default:
 			continue
 		}
+		metrics.ForgetService(name)
 		if ok {
 			c.Stop(sa.service)
 			c.Stop(sa.probe)

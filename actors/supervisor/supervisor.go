@@ -14,6 +14,7 @@ import (
 	"github.com/asynkron/protoactor-go/actor"
 
 	"github.com/discarr/discarr/actors/discord"
+	"github.com/discarr/discarr/actors/metrics"
 	"github.com/discarr/discarr/actors/probe"
 	"github.com/discarr/discarr/actors/service"
 	"github.com/discarr/discarr/actors/state"
@@ -89,6 +90,7 @@ func (s *Supervisor) strategy() actor.SupervisorStrategy {
 			name, _ := serviceOf(child)
 			cfg := s.opts.Config.Services[name]
 			s.opts.Log.Error("service given up after repeated crashes", "service", name, "kind", cfg.Kind)
+			metrics.SetHealth(name, cfg.Kind, messages.HealthCritical)
 			s.system.Root.Send(s.core.Store, messages.ServiceFailed{Service: name,
 				Kind: cfg.Kind, Reason: "discarr gave up on this service after repeated crashes",
 				At: time.Now()})
