@@ -30,15 +30,24 @@ type Store struct {
 	dirty     bool
 	merging   bool
 	lastMerge time.Time
+	spacing   time.Duration
 	board     *messages.HealthBoard
 	now       func() time.Time
 }
 
-// mergeSpacing is the least time between the starts of two merges.
-const mergeSpacing = 250 * time.Millisecond
+// mergeSpacing is the least time between the starts of two merges; a merge that
+// took long spaces the next further out (mergeShare), so that merging never takes
+// more than a twentieth of a core however large the homelab.
+const (
+	mergeSpacing = 250 * time.Millisecond
+	mergeShare   = 20
+)
 
 // merged carries a finished merge back into the store.
-type merged struct{ board messages.DownloadsBoard }
+type merged struct {
+	board messages.DownloadsBoard
+	took  time.Duration
+}
 
 // mergeCrashed carries a panic of a background merge back into the store.
 type mergeCrashed struct{ what string }
@@ -73,6 +82,7 @@ func (s *Store) Receive(c actor.Context) {
 	case merged:
 		// A background merge finished.
 		s.downloads, s.merging, s.lastMerge = &m.board, false, s.now()
+		s.spacing = max(mergeSpacing, m.took*mergeShare)
 		s.merge(c)
 	case mergeCrashed:
 		// A background merge panicked: crash here, so the supervisor restarts us.
@@ -177,7 +187,7 @@ func (s *Store) merge(c actor.Context) {
 	}
 	s.merging = true
 	self, system := c.Self(), c.ActorSystem()
-	if wait := mergeSpacing - s.now().Sub(s.lastMerge); wait > 0 {
+	if wait := max(s.spacing, mergeSpacing) - s.now().Sub(s.lastMerge); wait > 0 {
 		time.AfterFunc(wait, func() { system.Root.Send(self, mergeNow{}) })
 		return
 	}
@@ -189,7 +199,9 @@ func (s *Store) merge(c actor.Context) {
 				system.Root.Send(self, mergeCrashed{fmt.Sprintf("merge panicked: %v\n%s", r, debug.Stack())})
 			}
 		}()
-		system.Root.Send(self, merged{board: Merge(snaps, stale, now)})
+		began := time.Now()
+		b := Merge(snaps, stale, now)
+		system.Root.Send(self, merged{board: b, took: time.Since(began)})
 	}()
 }
 
