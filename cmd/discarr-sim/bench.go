@@ -100,11 +100,18 @@ func verdict(results []result) error {
 
 // printResult prints one scenario's line of figures.
 func printResult(w io.Writer, r result) {
-	fmt.Fprintf(w, "%-6s p50 %6.2fms  p99 %7.2fms  max %7.1fms  late %d  unanswered %d  "+
-		"rate %.1f/%.0f  rss %.1fMB  cpu %.2fs (%.1f%%)  threads %d  rest %d  429s %d  "+
+	inner, goroutines := "—", "—"
+	if r.InnerAckP99MS != nil {
+		inner = fmt.Sprintf("≤%gms", *r.InnerAckP99MS)
+	}
+	if r.Goroutines != nil {
+		goroutines = fmt.Sprint(*r.Goroutines)
+	}
+	fmt.Fprintf(w, "%-6s p50 %6.2fms  p99 %7.2fms  max %7.1fms  inner p99 %s  late %d  unanswered %d  "+
+		"rate %.1f/%.0f  rss %.1fMB  cpu %.2fs (%.1f%%)  goroutines %s  rest %d  429s %d  "+
 		"edits/min %.1f  check %s\n",
-		r.Name, r.P50MS, r.P99MS, r.MaxMS, r.Late, r.Unanswered, r.RateAchieved, r.RateTarget,
-		r.RSSMB, r.CPUS, r.CPUPct, r.OSThreads, r.RESTCalls, r.HTTP429, r.BoardEditsPerMin, r.Check)
+		r.Name, r.P50MS, r.P99MS, r.MaxMS, inner, r.Late, r.Unanswered, r.RateAchieved, r.RateTarget,
+		r.RSSMB, r.CPUS, r.CPUPct, goroutines, r.RESTCalls, r.HTTP429, r.BoardEditsPerMin, r.Check)
 }
 
 func writeResults(path string, results []result) error {

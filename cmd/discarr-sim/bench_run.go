@@ -38,15 +38,18 @@ type result struct {
 	RSSMB        float64 `json:"rss_mb"`
 	CPUS         float64 `json:"cpu_s"`
 	CPUPct       float64 `json:"cpu_pct"`
-	// Goroutines stays null: discarr exposes no goroutine count. OSThreads, the
-	// process's thread count from /proc, is reported beside it instead.
-	Goroutines       *int    `json:"goroutines"`
-	OSThreads        int     `json:"os_threads"`
-	RESTCalls        int     `json:"rest_calls"`
-	HTTP429          int     `json:"http_429"`
-	BoardEditsPerMin float64 `json:"board_edits_per_min"`
-	Check            string  `json:"check"`
-	Failed           bool    `json:"failed"`
+	// Goroutines is discarr's own count at the end, from its metrics endpoint
+	// (null when it could not be read); OSThreads is the thread count from /proc.
+	Goroutines *int `json:"goroutines"`
+	// InnerAckP99MS is the 99th percentile of discarr's own measure of an ack, from
+	// the gateway event to the callback request, as its histogram's bucket bound.
+	InnerAckP99MS    *float64 `json:"inner_ack_p99_ms"`
+	OSThreads        int      `json:"os_threads"`
+	RESTCalls        int      `json:"rest_calls"`
+	HTTP429          int      `json:"http_429"`
+	BoardEditsPerMin float64  `json:"board_edits_per_min"`
+	Check            string   `json:"check"`
+	Failed           bool     `json:"failed"`
 }
 
 // runScenario runs one scenario against a fresh stack and a fresh discarr, writing
@@ -64,8 +67,12 @@ func runScenario(ctx context.Context, sc scenario, bin, logPath string) (res res
 	}
 	defer s.close()
 	hung := s.hang(sc.hangEvery)
+	metricsAddr, err := freeAddr()
+	if err != nil {
+		return res, err
+	}
 	cfg, err := s.writeConfig(stackOptions{interval: benchInterval, timeout: benchTimeout,
-		boards: benchBoards, logLevel: "warn"})
+		boards: benchBoards, logLevel: "warn", metricsListen: metricsAddr})
 	if err != nil {
 		return res, err
 	}
@@ -97,7 +104,11 @@ func runScenario(ctx context.Context, sc scenario, bin, logPath string) (res res
 		waitQuiet(ctx, s.emu, 2*benchBoards+time.Second, sc.settleTime())
 	}
 
-	return measure(ctx, sc, s, proc, clock, hung, res)
+	res, err = measure(ctx, sc, s, proc, clock, hung, res)
+	if err == nil {
+		scrapeMetrics(metricsAddr, &res)
+	}
+	return res, err
 }
 
 // measure runs the load window, then freezes the World and checks the boards.

@@ -29,6 +29,8 @@ type stackOptions struct {
 	tv, movies, torrents      int
 	interval, timeout, boards time.Duration
 	logLevel                  string
+	// metricsListen, when set, turns on discarr's metrics endpoint there.
+	metricsListen string
 	// realQB, when set, stands in for a simulated qBittorrent: a real one.
 	realQB *realqbit.Swarm
 }
@@ -148,6 +150,9 @@ func (s *simStack) writeConfig(o stackOptions) (string, error) {
 		b.WriteString(" }\n")
 	}
 	fmt.Fprintf(&b, "state_dir: %q\nlog: { level: %s }\n", filepath.Join(s.dir, "state"), o.logLevel)
+	if o.metricsListen != "" {
+		fmt.Fprintf(&b, "metrics: { listen: %q }\n", o.metricsListen)
+	}
 	path := filepath.Join(s.dir, "discarr.yaml")
 	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
 		return "", fmt.Errorf("write config: %w", err)
