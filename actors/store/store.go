@@ -235,30 +235,36 @@ func (s *Store) healthBoard() messages.HealthBoard {
 	return *s.board
 }
 
-// steadyETAs keeps a download's previous ETA when the new one is close to it. A
-// service reports time left, not a finish time, so the ETA of a download moving at a
-// steady pace wobbles by seconds from poll to poll; without this the boards would be
-// edited for a change nobody can see. Close means within two minutes or a tenth of
-// the time left, whichever is more.
+// steadyETAs keeps a download's previous ETA when the new one is close to it, or
+// when no byte moved since the last poll. A service reports time left, not a finish
+// time, so the ETA of a download moving at a steady pace wobbles by seconds from poll
+// to poll, and that of a download that did not move at all drifts later by the time
+// between polls; without this the boards would be edited for changes nobody can use.
+// Close means within two minutes or a tenth of the time left, whichever is more.
 func steadyETAs(next, prev []messages.Download, now time.Time) {
 	if len(prev) == 0 {
 		return
 	}
-	was := make(map[string]time.Time, len(prev))
+	type was struct {
+		eta  time.Time
+		left int64
+	}
+	before := make(map[string]was, len(prev))
 	for _, d := range prev {
 		if d.ETA.Kind == messages.ETAKnown {
-			was[d.Key] = d.ETA.At
+			before[d.Key] = was{d.ETA.At, d.Left}
 		}
 	}
 	for i := range next {
 		d := &next[i]
-		old, ok := was[d.Key]
+		old, ok := before[d.Key]
 		if !ok || d.ETA.Kind != messages.ETAKnown {
 			continue
 		}
-		slack := max(2*time.Minute, old.Sub(now)/10)
-		if diff := d.ETA.At.Sub(old); diff > -slack && diff < slack {
-			d.ETA.At = old
+		slack := max(2*time.Minute, old.eta.Sub(now)/10)
+		diff := d.ETA.At.Sub(old.eta)
+		if (diff > -slack && diff < slack) || (d.Left == old.left && d.Left > 0) {
+			d.ETA.At = old.eta
 		}
 	}
 }
