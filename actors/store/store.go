@@ -35,6 +35,10 @@ type Store struct {
 	now       func() time.Time
 }
 
+// stillDrift is how far the ETA of a download that does not move may drift before
+// the boards show it.
+const stillDrift = 15 * time.Minute
+
 // mergeSpacing is the least time between the starts of two merges; a merge that
 // took long spaces the next further out (mergeShare), so that merging never takes
 // more than a twentieth of a core however large the homelab.
@@ -241,6 +245,9 @@ func (s *Store) healthBoard() messages.HealthBoard {
 // to poll, and that of a download that did not move at all drifts later by the time
 // between polls; without this the boards would be edited for changes nobody can use.
 // Close means within two minutes or a tenth of the time left, whichever is more.
+//
+// A download that stays still for long is shown its drifting ETA again once that
+// drifted by stillDrift: by then "in 3 minutes" would mislead.
 func steadyETAs(next, prev []messages.Download, now time.Time) {
 	if len(prev) == 0 {
 		return
@@ -263,7 +270,8 @@ func steadyETAs(next, prev []messages.Download, now time.Time) {
 		}
 		slack := max(2*time.Minute, old.eta.Sub(now)/10)
 		diff := d.ETA.At.Sub(old.eta)
-		if (diff > -slack && diff < slack) || (d.Left == old.left && d.Left > 0) {
+		still := d.Left == old.left && d.Left > 0 && diff < stillDrift
+		if (diff > -slack && diff < slack) || still {
 			d.ETA.At = old.eta
 		}
 	}
