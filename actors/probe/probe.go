@@ -75,8 +75,10 @@ func (a *Actor) Receive(c actor.Context) {
 		// The client panicked in its goroutine: crash here, so we are restarted.
 		panic(m)
 	case messages.PollNow:
-		// /refresh asks for fresh health too.
-		a.start(c)
+		// /refresh or a button asks for fresh health too, at most every MinPollGap.
+		if a.last.CheckedAt.IsZero() || time.Since(a.last.CheckedAt) >= service.MinPollGap {
+			a.start(c)
+		}
 	case *actor.Stopping, *actor.Restarting:
 		a.stop()
 	}
@@ -89,7 +91,7 @@ func (a *Actor) start(c actor.Context) {
 	if a.timer != nil {
 		a.timer.Stop()
 	}
-	ctx, cancel := context.WithTimeout(a.cfg.Ctx, a.cfg.Timeout)
+	ctx, cancel := context.WithTimeout(a.cfg.Ctx, service.PollBudget(a.cfg.Timeout))
 	id := probeIDs.Add(1)
 	a.inFlight, a.cancel = id, cancel
 
@@ -121,8 +123,7 @@ func (a *Actor) finish(c actor.Context, m probed) {
 		h.Since = a.last.Since
 	}
 	if h.State != a.last.State {
-		a.cfg.Log.Info("service health changed", "service", a.cfg.Name, "kind", a.cfg.Kind,
-			"from", a.last.State.String(), "to", h.State.String(), "err", h.Err)
+		a.logChange(h)
 	}
 	recovered := a.last.State == messages.HealthCritical && h.State != messages.HealthCritical
 	a.last = h
@@ -133,6 +134,26 @@ func (a *Actor) finish(c actor.Context, m probed) {
 
 	self, system := c.Self(), c.ActorSystem()
 	a.timer = time.AfterFunc(a.cfg.Interval, func() { system.Root.Send(self, tick{}) })
+}
+
+// logChange tells the journal about a change of health: a service going bad at
+// Warn, so that `journalctl -p warning` shows it, and everything else at Info.
+func (a *Actor) logChange(h messages.Health) {
+	attrs := []any{"service", a.cfg.Name, "kind", a.cfg.Kind, "from", a.last.State.String(),
+		"to", h.State.String()}
+	if h.Err != "" {
+		attrs = append(attrs, "err", h.Err)
+	}
+	switch {
+	case h.State == messages.HealthCritical:
+		a.cfg.Log.Warn("service is down", attrs...)
+	case h.State == messages.HealthWarning:
+		a.cfg.Log.Warn("service needs attention", attrs...)
+	case a.last.State == messages.HealthCritical:
+		a.cfg.Log.Info("service is back", attrs...)
+	default:
+		a.cfg.Log.Info("service health changed", attrs...)
+	}
 }
 
 func (a *Actor) stop() {

@@ -41,6 +41,13 @@ type Actor struct {
 	polls    int
 	errs     int
 	waiters  []*actor.PID
+	last     *lastPoll
+}
+
+// lastPoll is the outcome of the last poll, for askers within MinPollGap.
+type lastPoll struct {
+	end     time.Time
+	outcome messages.Polled
 }
 
 // poll is the call in flight.
@@ -92,11 +99,8 @@ func (a *Actor) Receive(c actor.Context) {
 		// A poll ended, well or badly.
 		a.finish(c, m)
 	case messages.PollNow:
-		// Somebody (/refresh, a probe that saw recovery) wants fresh data now.
-		if c.Sender() != nil {
-			a.waiters = append(a.waiters, c.Sender())
-		}
-		a.start(c)
+		// Somebody (/refresh, a button, a probe that saw recovery) wants fresh data.
+		a.pollNow(c)
 	case Crashed:
 		// The client panicked in its goroutine: crash here, so we are restarted.
 		panic(m)
@@ -109,6 +113,21 @@ func (a *Actor) Receive(c actor.Context) {
 	}
 }
 
+// pollNow polls at once, unless a poll ended less than MinPollGap ago: then the
+// asker gets that poll's outcome.
+func (a *Actor) pollNow(c actor.Context) {
+	if a.inFlight == nil && a.last != nil && time.Since(a.last.end) < MinPollGap {
+		if c.Sender() != nil {
+			c.Respond(a.last.outcome)
+		}
+		return
+	}
+	if c.Sender() != nil {
+		a.waiters = append(a.waiters, c.Sender())
+	}
+	a.start(c)
+}
+
 // start begins a poll unless one is in flight.
 func (a *Actor) start(c actor.Context) {
 	if a.inFlight != nil {
@@ -117,7 +136,7 @@ func (a *Actor) start(c actor.Context) {
 	if a.timer != nil {
 		a.timer.Stop()
 	}
-	ctx, cancel := context.WithTimeout(a.cfg.Ctx, a.cfg.Timeout)
+	ctx, cancel := context.WithTimeout(a.cfg.Ctx, PollBudget(a.cfg.Timeout))
 	p := &poll{id: pollIDs.Add(1), started: time.Now(), cancel: cancel}
 	a.inFlight = p
 
@@ -155,7 +174,7 @@ func (a *Actor) finish(c actor.Context, m pollDone) {
 		a.errs++
 		a.failures++
 		snap = messages.Snapshot{Service: a.cfg.Name, Kind: a.cfg.Kind, At: time.Now(),
-			Err: Describe(m.err, a.cfg.Timeout), Latency: latency}
+			Err: Describe(m.err, PollBudget(a.cfg.Timeout)), Latency: latency}
 		a.cfg.Log.Debug("poll failed", "service", a.cfg.Name, "err", snap.Err,
 			"failures", a.failures)
 	} else {
@@ -165,8 +184,10 @@ func (a *Actor) finish(c actor.Context, m pollDone) {
 	}
 	c.Send(a.cfg.Store, snap)
 
+	outcome := messages.Polled{Service: a.cfg.Name, Err: snap.Err, Latency: latency}
+	a.last = &lastPoll{end: time.Now(), outcome: outcome}
 	for _, w := range a.waiters {
-		c.Send(w, messages.Polled{Service: a.cfg.Name, Err: snap.Err, Latency: latency})
+		c.Send(w, outcome)
 	}
 	a.waiters = nil
 
@@ -203,6 +224,15 @@ func (a *Actor) stop() {
 		a.inFlight = nil
 	}
 }
+
+// PollBudget bounds one whole poll or probe: Timeout bounds each call the client
+// makes, and a poll is a few calls (a login, several queue pages).
+func PollBudget(timeout time.Duration) time.Duration { return 4 * timeout }
+
+// MinPollGap is the least time between the end of one poll and a poll somebody
+// asked for: a button anyone may press must not hammer the backends. Within it the
+// asker gets the last poll's outcome.
+const MinPollGap = 5 * time.Second
 
 // Describe turns a client error into words for the boards: the client's own summary
 // where it has one, else the error text, with a deadline named as a timeout.

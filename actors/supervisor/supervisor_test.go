@@ -257,3 +257,30 @@ func TestLostStateFindsTheBoardsInTheChannel(t *testing.T) {
 		t.Fatalf("channel holds %d messages, want the same 2 boards", n)
 	}
 }
+
+func TestRefreshButtonCannotHammerTheBackends(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	s.start(t, s.config(t, ""))
+	s.waitBoards(t)
+	board := s.boards("Downloads")[0]
+	before := s.sonarr.Requests("/api/v3/queue")
+
+	member := s.emu.Info().MemberUserID
+	began := time.Now()
+	for range 20 {
+		res, err := s.emu.Interact(context.Background(), discordtest.InteractRequest{UserID: member,
+			MessageID: board.ID, CustomID: "board:dl:refresh:1:all", DeferWait: time.Millisecond})
+		if err != nil || callbackType(res) != 6 {
+			t.Fatalf("refresh press: %v, callback %d", err, callbackType(res))
+		}
+	}
+	// Twenty presses cost no more polls than the interval makes anyway, plus one
+	// (the first press, and a poll per 5 s MinPollGap): not twenty.
+	elapsed := time.Since(began)
+	allowed := int(elapsed/(5*time.Second)) + 2
+	if n := s.sonarr.Requests("/api/v3/queue") - before; n > allowed {
+		t.Fatalf("20 refresh presses over %s made %d queue requests to Sonarr, want at most %d",
+			elapsed.Round(time.Second), n, allowed)
+	}
+}
