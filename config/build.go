@@ -17,6 +17,7 @@ type builder struct {
 	credDir  string // resolves relative *_file secrets first
 	fileDir  string // the config file's directory: *_file secrets, then ca_file
 	stateEnv string // the default state_dir
+	support  []string
 }
 
 // build validates every section; the Config is only meaningful when no problem was found.

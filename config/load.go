@@ -40,6 +40,9 @@ type LoadOptions struct {
 	StateDirEnv string
 	// WorkDir resolves relative paths (Path, state_dir); "" means the current directory.
 	WorkDir string
+	// Supported, when set, lists the kinds the running binary can watch: any other
+	// known kind is a problem too, so that an admin hears of it before going live.
+	Supported []string
 }
 
 // Load reads defaults, then the config file, then DISCARR_ environment variables, and
@@ -72,6 +75,7 @@ func Load(opts LoadOptions) (*Config, error) {
 		credDir:  credentialsDir(opts, environ, workDir),
 		stateEnv: stateDirEnv(opts, environ),
 		fileDir:  workDir,
+		support:  opts.Supported,
 	}
 	if path != "" {
 		b.fileDir = filepath.Dir(path)

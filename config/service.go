@@ -39,6 +39,10 @@ func (b *builder) service(name string, raw rawService) Service {
 		b.p.addf(key+".kind", "required (one of %s)", strings.Join(Kinds, ", "))
 	case !known:
 		b.p.addf(key+".kind", "unknown kind %q (known: %s)", raw.Kind, strings.Join(Kinds, ", "))
+	case b.support != nil && !slices.Contains(b.support, s.Kind):
+		b.p.addf(key+".kind", "kind %q is not supported by this version of discarr yet (supported: %s)",
+			s.Kind, strings.Join(b.support, ", "))
+		example = "http://127.0.0.1:" + info.port
 	default:
 		example = "http://127.0.0.1:" + info.port
 	}

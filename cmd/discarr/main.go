@@ -39,10 +39,43 @@ type flags struct {
 	offline  bool
 }
 
+const usage = `usage: discarr [run|check|version|help] [--config PATH] [--log-level LEVEL]
+
+  run            serve: keep the boards current and answer commands (the default)
+  check          validate the config, then test every service and Discord
+  check --offline
+                 validate the config only; connect to nothing
+  version        print the version
+`
+
+// splitCommand finds the subcommand wherever it stands among the flags, so that
+// "discarr --config x.yaml check" works as well as "discarr check --config x.yaml".
+func splitCommand(args []string) (string, []string) {
+	takesValue := map[string]bool{"-config": true, "--config": true, "-log-level": true, "--log-level": true}
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--version" || a == "-version":
+			return a, append(append([]string{}, args[:i]...), args[i+1:]...)
+		case strings.HasPrefix(a, "-"):
+			if takesValue[a] {
+				i++ // the flag's value
+			}
+		default:
+			return a, append(append([]string{}, args[:i]...), args[i+1:]...)
+		}
+	}
+	return "run", args
+}
+
 func realMain(args []string, stdout, stderr io.Writer) int {
-	cmd := "run"
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		cmd, args = args[0], args[1:]
+	cmd, args := splitCommand(args)
+	switch cmd {
+	case "help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	case "--version", "-version":
+		cmd = "version"
 	}
 
 	var f flags
@@ -54,7 +87,8 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		fs.BoolVar(&f.offline, "offline", false, "validate the configuration only; connect to nothing")
 	}
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: discarr [run|check|version] [--config PATH] [--log-level LEVEL]")
+		fmt.Fprint(stderr, usage)
+		fmt.Fprintf(stderr, "\nflags of %s:\n", cmd)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -77,7 +111,6 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "discarr", version)
 		return exitOK
 	}
-	fmt.Fprintf(stderr, "discarr: unknown command %q (run, check or version)\n", cmd)
-	fs.Usage()
+	fmt.Fprintf(stderr, "discarr: unknown command %q\n%s", cmd, usage)
 	return exitBadConfig
 }

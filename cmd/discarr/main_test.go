@@ -44,6 +44,9 @@ func TestCommandLine(t *testing.T) {
 		out  string
 	}{
 		{[]string{"version"}, exitOK, "discarr "},
+		{[]string{"--version"}, exitOK, "discarr "},
+		{[]string{"help"}, exitOK, "check --offline"},
+		{[]string{"--config", "/nonexistent/discarr.yaml", "check", "--offline"}, exitBadConfig, "nonexistent"},
 		{[]string{"frobnicate"}, exitBadConfig, `unknown command "frobnicate"`},
 		{[]string{"run", "--log-level", "loud"}, exitBadConfig, `--log-level "loud"`},
 		{[]string{"run", "extra"}, exitBadConfig, `unexpected argument "extra"`},

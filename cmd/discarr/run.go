@@ -13,6 +13,7 @@ import (
 
 	"github.com/asynkron/protoactor-go/actor"
 
+	"github.com/discarr/discarr/actors/service"
 	"github.com/discarr/discarr/actors/state"
 	"github.com/discarr/discarr/actors/supervision"
 	"github.com/discarr/discarr/actors/supervisor"
@@ -129,7 +130,7 @@ wait:
 // change without a restart.
 func reload(f flags, system *actor.ActorSystem, root *actor.PID, level *slog.LevelVar, log *slog.Logger) {
 	log.Info("reloading configuration")
-	next, err := config.Load(config.LoadOptions{Path: f.config})
+	next, err := config.Load(loadOptions(f))
 	var problems *config.Error
 	switch {
 	case errors.As(err, &problems):
@@ -161,9 +162,14 @@ func loadConfig(f flags, stderr io.Writer) (*config.Config, *slog.LevelVar, int)
 		}
 		override = &l
 	}
-	cfg, err := config.Load(config.LoadOptions{Path: f.config})
+	cfg, err := config.Load(loadOptions(f))
 	if err != nil {
 		fmt.Fprintln(stderr, "discarr:", err)
+		var problems *config.Error
+		if errors.As(err, &problems) && f.config == "" && noConfigFile() {
+			fmt.Fprintf(stderr, "(no config file was found: looked for ./%s and %s; "+
+				"pass --config or set DISCARR_ variables)\n", config.FileName, config.SystemPath)
+		}
 		return nil, nil, exitBadConfig
 	}
 	level := new(slog.LevelVar)
@@ -172,6 +178,21 @@ func loadConfig(f flags, stderr io.Writer) (*config.Config, *slog.LevelVar, int)
 		level.Set(*override)
 	}
 	return cfg, level, exitOK
+}
+
+// loadOptions says where the config comes from, and which kinds this binary can watch.
+func loadOptions(f flags) config.LoadOptions {
+	return config.LoadOptions{Path: f.config, Supported: service.Kinds()}
+}
+
+// noConfigFile reports whether neither default config file exists.
+func noConfigFile() bool {
+	for _, p := range []string{config.FileName, config.SystemPath} {
+		if _, err := os.Stat(p); err == nil {
+			return false
+		}
+	}
+	return true
 }
 
 func attrsToAny(as []slog.Attr) []any {
