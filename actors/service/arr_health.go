@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"reflect"
 	"strings"
@@ -62,6 +63,11 @@ func (c *arrClient) Probe(ctx context.Context) (Probe, error) {
 		return p, err
 	}
 	p.Version = strings.TrimSpace(st.Version.String())
+	if got := strings.TrimSpace(st.AppName.String()); got != "" && !strings.EqualFold(got, c.api.app) {
+		// Swapped ports (7878 and 8989) answer with the wrong app's data.
+		return p, &Error{Op: "get system status", App: c.api.app, Service: c.api.service, Kind: NotFound,
+			summary: fmt.Sprintf("this URL answers as %s, not %s: check the url", got, c.api.app)}
+	}
 
 	var raws []json.RawMessage
 	if err := c.api.getJSON(ctx, "get health", "api/v3/health", nil, &raws); err != nil {
