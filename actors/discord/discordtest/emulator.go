@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -67,6 +68,14 @@ type Options struct {
 	MaxRecords int
 	// Logger receives the emulator's own diagnostics; default discards them.
 	Logger *slog.Logger
+	// Spec is the path of Discord's OpenAPI description; when set, every REST request
+	// is checked against it (see SpecValidator). Start finds the file on its own.
+	Spec string
+	// NoSpec keeps Start from looking for the spec.
+	NoSpec bool
+	// SpecUndeclared also records body keys and query parameters the spec does not
+	// declare, as ViolationSpecUndeclared.
+	SpecUndeclared bool
 }
 
 // Emulator is a Discord stand-in: gateway, REST, control surface and web view.
@@ -90,6 +99,9 @@ type Emulator struct {
 	frames       []Frame
 	violations   []Violation
 	validator    BodyValidator
+	reqValidator RequestValidator
+	specPending  int    // request checks still running
+	specReport   string // file that collects spec findings, from SpecReportEnv
 	faults       Faults
 
 	srvMu sync.Mutex
@@ -97,8 +109,18 @@ type Emulator struct {
 	ln    net.Listener
 }
 
-// New builds an Emulator without listening; serve Handler() or call Listen.
+// New builds an Emulator without listening; serve Handler() or call Listen. When
+// Options.Spec names a file that cannot be loaded, the emulator logs why and runs
+// without the spec check.
 func New(opts Options) *Emulator {
+	e, err := newEmulator(opts)
+	if err != nil {
+		e.log.Warn("discord emulator runs without its spec check", "err", err)
+	}
+	return e
+}
+
+func newEmulator(opts Options) (*Emulator, error) {
 	opts = withDefaults(opts)
 	e := &Emulator{
 		opts:         opts,
@@ -113,13 +135,35 @@ func New(opts Options) *Emulator {
 	}
 	e.ids.now = opts.Now
 	e.mux = e.routes()
-	return e
+	if opts.Spec == "" {
+		return e, nil
+	}
+	v, err := NewSpecValidator(opts.Spec)
+	if err != nil {
+		return e, err
+	}
+	e.reqValidator = v
+	return e, nil
 }
 
 // Start runs an Emulator on 127.0.0.1 with a random port and closes it when t ends.
+// Unless Options.NoSpec is set it checks every REST request against Discord's OpenAPI
+// description, found with FindSpec; when the file is absent it runs without that check.
 func Start(t testing.TB, opts Options) *Emulator {
 	t.Helper()
-	e := New(opts)
+	if opts.Spec == "" && !opts.NoSpec {
+		if p, ok := FindSpec(); ok {
+			opts.Spec = p
+		}
+	}
+	if os.Getenv("DISCORDTEST_SPEC_UNDECLARED") == "1" {
+		opts.SpecUndeclared = true
+	}
+	e, err := newEmulator(opts)
+	if err != nil {
+		t.Fatalf("start discord emulator: %v", err)
+	}
+	e.specReport = os.Getenv(SpecReportEnv)
 	if err := e.Listen("127.0.0.1:0"); err != nil {
 		t.Fatalf("start discord emulator: %v", err)
 	}

@@ -73,8 +73,10 @@ func (e *Emulator) Frames() []Frame {
 	return append([]Frame(nil), e.frames...)
 }
 
-// Violations returns every broken rule so far, oldest first.
+// Violations returns every broken rule so far, oldest first, once the spec checks of
+// the requests answered so far are done.
 func (e *Emulator) Violations() []Violation {
+	e.settleChecks()
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return append([]Violation(nil), e.violations...)

@@ -81,6 +81,7 @@ func (e *Emulator) rest(auth bool, h func(*call)) http.HandlerFunc {
 		defer func() {
 			e.recordRequest(Request{At: c.at, Method: r.Method, Path: r.URL.Path,
 				Query: r.URL.RawQuery, Status: c.status, Code: c.code, Body: string(c.body)})
+			e.validateRequest(c)
 		}()
 		if auth && r.Header.Get("Authorization") != "Bot "+e.opts.Token {
 			e.violate(ViolationUnauthorized, r.Method, r.URL.Path, "missing or wrong bot token")
