@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"sync"
 	"time"
 
@@ -86,5 +87,10 @@ func Handler(ready func() bool) http.Handler {
 		}
 		_, _ = io.WriteString(w, "ok")
 	})
+	// Go's profiler, for "why is it slow" on the admin's own machine: the endpoint
+	// listens on loopback unless metrics.listen says otherwise.
+	mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
 	return mux
 }

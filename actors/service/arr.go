@@ -105,6 +105,10 @@ func (c *arrClient) queue(ctx context.Context) (recs []*arrRecord, total, skippe
 		if env.TotalRecords.OK {
 			total = int(env.TotalRecords.V)
 		}
+		done, err := decoding(ctx)
+		if err != nil {
+			return nil, 0, 0, c.api.transportError(ctx, op, "", err, 0)
+		}
 		for _, raw := range env.Records {
 			r, err := decodeArrRecord(raw)
 			if err != nil {
@@ -120,6 +124,7 @@ func (c *arrClient) queue(ctx context.Context) (recs []*arrRecord, total, skippe
 			seen[k] = true
 			recs = append(recs, r)
 		}
+		done()
 		if env.bare || len(env.Records) == 0 || (env.TotalRecords.OK && read >= total) ||
 			(!env.TotalRecords.OK && len(env.Records) < queuePageSize) {
 			return recs, max(total, read) - dups, skipped, nil

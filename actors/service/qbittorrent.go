@@ -52,12 +52,19 @@ func (q *qbClient) Poll(ctx context.Context) (messages.Snapshot, error) {
 	start := time.Now()
 	snap := messages.Snapshot{Service: q.name, Kind: q.kind, At: start}
 	r, err := q.get(ctx, "get torrents", "api/v2/torrents/info")
+	var done func()
+	if err == nil {
+		if done, err = decoding(ctx); err != nil {
+			err = q.api.transportError(ctx, "get torrents", "", err, 0)
+		}
+	}
 	if err == nil {
 		var raws []json.RawMessage
 		if err = q.api.decode("get torrents", r, &raws); err == nil {
 			snap.Downloads, snap.Skipped = q.torrents(raws, start)
 			snap.Total = len(raws)
 		}
+		done()
 	}
 	snap.Latency = time.Since(start)
 	if err != nil {

@@ -140,6 +140,11 @@ func (a *api) getJSON(ctx context.Context, op, path string, q url.Values, v any)
 	if r.status < 200 || r.status > 299 {
 		return a.statusErr(op, r)
 	}
+	done, err := decoding(ctx)
+	if err != nil {
+		return a.transportError(ctx, op, "", err, 0)
+	}
+	defer done()
 	return a.decode(op, r, v)
 }
 

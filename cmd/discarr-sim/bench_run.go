@@ -71,6 +71,7 @@ func runScenario(ctx context.Context, sc scenario, bin, logPath string) (res res
 	if err != nil {
 		return res, err
 	}
+	fmt.Fprintf(os.Stderr, "discarr-sim: %s: discarr's metrics and profiler: http://%s/\n", sc.name, metricsAddr)
 	cfg, err := s.writeConfig(stackOptions{interval: benchInterval, timeout: benchTimeout,
 		boards: benchBoards, logLevel: "warn", metricsListen: metricsAddr})
 	if err != nil {
