@@ -91,7 +91,8 @@ func (h *handler) command(c actor.Context) {
 			return RenderDownloads(m.(messages.DownloadsBoard), View{Filter: f, Personal: true}, time.Time{})
 		})
 	case "health":
-		h.health(c, opts["service"], respondMessage)
+		// Instance names are lower-case; what people type may not be.
+		h.health(c, strings.ToLower(strings.TrimSpace(opts["service"])), respondMessage)
 	case "refresh":
 		h.startRefresh(c)
 	default:

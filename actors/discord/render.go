@@ -251,11 +251,13 @@ func etaText(d messages.Download, now time.Time) string {
 		}
 		return "ETA " + relTime(at)
 	case messages.ETAInfinite:
-		return "∞ stalled"
+		if d.State != messages.StateQueued && d.State != messages.StateMetadata {
+			return "∞ stalled"
+		}
 	}
 	switch d.State {
 	case messages.StateQueued, messages.StateMetadata:
-		return ""
+		return "" // waiting is not stalling: the state already says it waits
 	case messages.StateStalled:
 		return "∞ stalled"
 	}

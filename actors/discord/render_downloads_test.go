@@ -43,6 +43,8 @@ func TestDownloadItemSaysWhenItFinishes(t *testing.T) {
 			Size: 2 * gib, Left: 2 * gib}, []string{"0%", "ETA unknown"}, []string{"<t:"}},
 		{"eta sentinel of a stalled torrent", messages.Download{State: messages.StateStalled,
 			Size: 100, Left: 100, ETA: infinite}, []string{"Stalled", "∞ stalled"}, []string{"<t:", "days"}},
+		{"queued with the client's infinite ETA only waits", messages.Download{State: messages.StateQueued,
+			Size: 100, Left: 100, ETA: infinite}, []string{"Queued"}, []string{"∞", "stalled", "<t:"}},
 		{"stalled without any ETA", messages.Download{State: messages.StateStalled, Size: 100, Left: 30},
 			[]string{"70%", "∞ stalled"}, []string{"<t:"}},
 		{"seeding has no ETA whatever the client says", messages.Download{State: messages.StateSeeding,
