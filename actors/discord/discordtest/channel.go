@@ -128,17 +128,23 @@ func (e *Emulator) editMessage(c *call) {
 	}
 	e.mu.Lock()
 	m := e.publicMessage(c)
-	var obj map[string]any
+	var old Message
 	if m != nil {
-		fields.apply(m, c.at, true)
-		e.notifyLocked()
-		obj = e.apiObject(m)
+		old = m.clone()
 	}
 	e.mu.Unlock()
 	if m == nil {
 		e.unknownMessage(c)
 		return
 	}
+	if !e.takeOldEdit(c, &old) {
+		return
+	}
+	e.mu.Lock()
+	fields.apply(m, c.at, true)
+	e.notifyLocked()
+	obj := e.apiObject(m)
+	e.mu.Unlock()
 	if fields.present["content"] {
 		e.checkMentions(c, m.Content, m.AllowedMentions)
 	}

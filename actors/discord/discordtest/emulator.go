@@ -20,64 +20,6 @@ import (
 	"time"
 )
 
-// Default identities used when Options leaves them empty. They are valid snowflakes, so
-// code that parses IDs as integers works against the emulator.
-const (
-	DefaultToken         = "ZGlzY2Fycg.emulator.bot-token-for-tests"
-	DefaultApplicationID = "1100000000000000001"
-	DefaultBotUserID     = DefaultApplicationID
-	DefaultGuildID       = "1100000000000000100"
-	DefaultChannelID     = "1100000000000000200"
-	DefaultAdminUserID   = "1100000000000000300"
-	DefaultMemberUserID  = "1100000000000000301"
-	DefaultOwnerUserID   = "1100000000000000302"
-	DefaultAdminRoleID   = "1100000000000000400"
-	DefaultBotRoleID     = "1100000000000000401"
-
-	// DefaultHeartbeatInterval is what Discord announces in HELLO today.
-	DefaultHeartbeatInterval = 41250 * time.Millisecond
-	// DefaultAckDeadline is Discord's window for the first interaction callback.
-	DefaultAckDeadline = 3 * time.Second
-
-	defaultMaxRecords = 200000
-	guildName         = "Homelab"
-	channelName       = "media"
-	botUsername       = "discarr"
-)
-
-// Options configures an Emulator. Zero values get the Default* constants.
-type Options struct {
-	// Token is the bot token (without "Bot "); the IDs name the application, guild,
-	// board channel, the two users who interact, the admin role and the bot user
-	// (default: the application ID, as in Discord).
-	Token, ApplicationID, GuildID, ChannelID string
-	AdminUserID, MemberUserID, AdminRoleID   string
-	BotUserID                                string
-	// HeartbeatInterval is announced in HELLO.
-	HeartbeatInterval time.Duration
-	// AckDeadline is how long after dispatch the first callback is accepted.
-	AckDeadline time.Duration
-	// Now is the emulator's clock for deadlines, rate limits and timestamps.
-	Now func() time.Time
-	// RateLimits overrides the default buckets, keyed by the Route* constants.
-	RateLimits map[string]RateLimit
-	// Extra entries are added to GET /_emulator/info.
-	Extra map[string]string
-	// MaxRecords bounds each record list (requests, frames, interactions, violations);
-	// the oldest half is dropped when it is exceeded. Default 200000.
-	MaxRecords int
-	// Logger receives the emulator's own diagnostics; default discards them.
-	Logger *slog.Logger
-	// Spec is the path of Discord's OpenAPI description; when set, every REST request
-	// is checked against it (see SpecValidator). Start finds the file on its own.
-	Spec string
-	// NoSpec keeps Start from looking for the spec.
-	NoSpec bool
-	// SpecUndeclared also records body keys and query parameters the spec does not
-	// declare, as ViolationSpecUndeclared.
-	SpecUndeclared bool
-}
-
 // Emulator is a Discord stand-in: gateway, REST, control surface and web view.
 type Emulator struct {
 	opts Options
@@ -102,7 +44,10 @@ type Emulator struct {
 	reqValidator RequestValidator
 	specPending  int    // request checks still running
 	specReport   string // file that collects spec findings, from SpecReportEnv
-	faults       Faults
+	injected     []*activeFault
+	lastFault    FaultID
+	firedGone    map[FaultID]int // Fired counts of removed faults
+	setFaultIDs  []FaultID       // the faults armed by SetFaults
 
 	srvMu sync.Mutex
 	srv   *http.Server
@@ -169,38 +114,6 @@ func Start(t testing.TB, opts Options) *Emulator {
 	}
 	t.Cleanup(func() { _ = e.Close() })
 	return e
-}
-
-func withDefaults(o Options) Options {
-	def := func(s *string, v string) {
-		if *s == "" {
-			*s = v
-		}
-	}
-	def(&o.Token, DefaultToken)
-	def(&o.ApplicationID, DefaultApplicationID)
-	def(&o.BotUserID, o.ApplicationID)
-	def(&o.GuildID, DefaultGuildID)
-	def(&o.ChannelID, DefaultChannelID)
-	def(&o.AdminUserID, DefaultAdminUserID)
-	def(&o.MemberUserID, DefaultMemberUserID)
-	def(&o.AdminRoleID, DefaultAdminRoleID)
-	if o.HeartbeatInterval <= 0 {
-		o.HeartbeatInterval = DefaultHeartbeatInterval
-	}
-	if o.AckDeadline <= 0 {
-		o.AckDeadline = DefaultAckDeadline
-	}
-	if o.Now == nil {
-		o.Now = time.Now
-	}
-	if o.MaxRecords <= 0 {
-		o.MaxRecords = defaultMaxRecords
-	}
-	if o.Logger == nil {
-		o.Logger = slog.New(slog.DiscardHandler)
-	}
-	return o
 }
 
 // Handler serves the gateway, REST under /api/v9 and /api/v10, the control surface

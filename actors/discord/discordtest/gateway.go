@@ -3,7 +3,6 @@ package discordtest
 import (
 	"encoding/json"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -25,6 +24,9 @@ const (
 	closeNotAuthenticated    = 4003
 	closeAuthFailed          = 4004
 	closeAlreadyAuthenticate = 4005
+	closeInvalidSeq          = 4007
+	closeRateLimited         = 4008
+	closeSessionTimedOut     = 4009
 )
 
 // maxReplay bounds the dispatches a session keeps for RESUME.
@@ -54,6 +56,14 @@ type gwConn struct {
 	ws   *websocket.Conn
 	wmu  sync.Mutex              // serialises writes
 	sess atomic.Pointer[session] // set after IDENTIFY or RESUME
+	done chan struct{}           // closed when the connection is detached
+
+	smu       sync.Mutex // guards the fields below
+	beatDue   time.Time  // when the next heartbeat is due, by the emulator clock; zero: none
+	lastBeat  time.Time  // the last heartbeat not counted against the send limit
+	sendStart time.Time  // start of the current send-limit window
+	sendCount int        // frames counted in that window
+	timedOut  bool       // closed with 4009
 }
 
 type gatewayFrame struct {
@@ -74,16 +84,25 @@ func (e *Emulator) serveGateway(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
-	c := &gwConn{ws: ws}
+	c := &gwConn{ws: ws, done: make(chan struct{})}
 	e.mu.Lock()
 	e.conns[c] = struct{}{}
 	e.mu.Unlock()
 	defer e.detach(c)
 
-	hello, _ := json.Marshal(map[string]any{
-		"op": 10, "d": map[string]any{"heartbeat_interval": e.opts.HeartbeatInterval.Milliseconds()},
-	})
-	if !e.currentFaults().NoHello && e.write(c, "", hello) != nil {
+	f := e.fire(OnConnect, kindIs(FaultNoHello, FaultDrop, FaultClose))
+	switch {
+	case f == nil:
+		hello, _ := json.Marshal(map[string]any{
+			"op": 10, "d": map[string]any{"heartbeat_interval": e.opts.HeartbeatInterval.Milliseconds()},
+		})
+		if e.write(c, "", hello) != nil {
+			return
+		}
+		e.beatArrived(c)
+		go e.watchHeartbeats(c)
+	case f.Kind != FaultNoHello:
+		e.connFault(c, f)
 		return
 	}
 	for {
@@ -92,6 +111,10 @@ func (e *Emulator) serveGateway(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		e.recordFrame("in", c.sessionID(), raw)
+		if !e.withinSendLimit(c, raw) {
+			e.closeWith(c, closeRateLimited, "You are being rate limited.")
+			return
+		}
 		if !e.handleFrame(c, r, raw) {
 			return
 		}
@@ -114,8 +137,8 @@ func (e *Emulator) handleFrame(c *gwConn, r *http.Request, raw []byte) bool {
 	}
 	authed := c.sessionID() != ""
 	switch {
-	case f.Op == 1: // heartbeat: always answered
-		return e.write(c, c.sessionID(), []byte(`{"op":11}`)) == nil
+	case f.Op == 1:
+		return e.heartbeat(c)
 	case f.Op == 2 && authed, f.Op == 6 && authed:
 		e.closeWith(c, closeAlreadyAuthenticate, "Already authenticated.")
 		return false
@@ -148,14 +171,22 @@ func (e *Emulator) identify(c *gwConn, r *http.Request, d json.RawMessage) bool 
 		e.closeWith(c, closeAuthFailed, "Authentication failed.")
 		return false
 	}
-	switch f := e.currentFaults(); {
-	case f.CloseCode != 0:
-		e.closeWith(c, f.CloseCode, "Closed by an injected fault.")
-		return false
-	case f.NoReady:
-		return true
+	if f := e.fire(OnIdentify, kindIs(FaultNoReady, FaultDrop, FaultClose, FaultReconnect,
+		FaultInvalidSession)); f != nil {
+		return f.Kind == FaultNoReady || e.connFault(c, f)
 	}
-	s := &session{id: randomToken(16), intents: id.Intents, created: time.Now()}
+	if !e.ready(c, r, id.Intents) {
+		return false
+	}
+	if f := e.fire(OnReady, kindIs(FaultDrop, FaultClose, FaultReconnect, FaultInvalidSession)); f != nil {
+		return e.connFault(c, f)
+	}
+	return true
+}
+
+// ready starts a session on c and sends READY, and GUILD_CREATE when the intents ask.
+func (e *Emulator) ready(c *gwConn, r *http.Request, intents int) bool {
+	s := &session{id: randomToken(16), intents: intents, created: time.Now()}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c.sess.Store(s)
@@ -167,7 +198,7 @@ func (e *Emulator) identify(c *gwConn, r *http.Request, d json.RawMessage) bool 
 	guild := e.guildCreate()
 	e.notifyLocked()
 	e.mu.Unlock()
-	e.log.Debug("bot identified", "session", s.id, "intents", id.Intents)
+	e.log.Debug("bot identified", "session", s.id, "intents", intents)
 
 	ready := map[string]any{
 		"v": 9, "user": e.readyUser(), "session_id": s.id, "session_type": "normal",
@@ -181,7 +212,7 @@ func (e *Emulator) identify(c *gwConn, r *http.Request, d json.RawMessage) bool 
 	if e.sendLocked(s, "READY", ready) != nil {
 		return false
 	}
-	if id.Intents&intentGuilds != 0 {
+	if intents&intentGuilds != 0 {
 		return e.sendLocked(s, "GUILD_CREATE", guild) == nil
 	}
 	return true
@@ -193,124 +224,4 @@ func (e *Emulator) readyUser() map[string]any {
 	u["mfa_enabled"] = false
 	u["flags"] = 0
 	return u
-}
-
-func (e *Emulator) resume(c *gwConn, d json.RawMessage) bool {
-	var rs struct {
-		Token     string `json:"token"`
-		SessionID string `json:"session_id"`
-		Seq       int64  `json:"seq"`
-	}
-	_ = json.Unmarshal(d, &rs)
-	e.mu.Lock()
-	s := e.sessions[rs.SessionID]
-	e.mu.Unlock()
-	if s == nil || !e.tokenMatches(rs.Token) {
-		return e.write(c, "", []byte(`{"op":9,"d":false}`)) == nil
-	}
-
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if old := s.conn; old != nil && old != c {
-		_ = old.ws.Close()
-	}
-	c.sess.Store(s)
-	s.conn = c
-	for _, ev := range s.replay {
-		if ev.seq > rs.Seq && e.write(c, s.id, ev.raw) != nil {
-			return false
-		}
-	}
-	e.mu.Lock()
-	e.notifyLocked()
-	e.mu.Unlock()
-	e.log.Debug("bot resumed", "session", s.id, "from_seq", rs.Seq)
-	return e.sendLocked(s, "RESUMED", map[string]any{"_trace": []string{"discarr-emulator"}}) == nil
-}
-
-// maxSessions bounds the resumable sessions kept; the oldest without a connection
-// are forgotten first, as Discord expires them.
-const maxSessions = 16
-
-func (e *Emulator) pruneSessionsLocked() {
-	live := map[*session]bool{}
-	for c := range e.conns {
-		if s := c.sess.Load(); s != nil {
-			live[s] = true
-		}
-	}
-	for len(e.sessions) > maxSessions {
-		var oldest *session
-		for _, s := range e.sessions {
-			if !live[s] && (oldest == nil || s.created.Before(oldest.created)) {
-				oldest = s
-			}
-		}
-		if oldest == nil {
-			return
-		}
-		delete(e.sessions, oldest.id)
-	}
-}
-
-// sendLocked numbers, keeps and writes one dispatch; s.mu must be held. A session
-// without a connection keeps the dispatch for RESUME.
-func (e *Emulator) sendLocked(s *session, event string, d any) error {
-	s.seq++
-	data, err := json.Marshal(d)
-	if err != nil {
-		return err
-	}
-	raw, _ := json.Marshal(gatewayFrame{Op: 0, D: data, S: &s.seq, T: event})
-	if event != "RESUMED" && event != "READY" {
-		s.replay = append(s.replay, sentEvent{seq: s.seq, raw: raw})
-		if len(s.replay) > maxReplay {
-			s.replay = s.replay[len(s.replay)-maxReplay:]
-		}
-	}
-	if s.conn == nil {
-		return nil
-	}
-	return e.write(s.conn, s.id, raw)
-}
-
-// write sends one frame and records it.
-func (e *Emulator) write(c *gwConn, sessionID string, raw []byte) error {
-	c.wmu.Lock()
-	_ = c.ws.SetWriteDeadline(time.Now().Add(5 * time.Second))
-	err := c.ws.WriteMessage(websocket.TextMessage, raw)
-	c.wmu.Unlock()
-	if err != nil {
-		return err
-	}
-	e.recordFrame("out", sessionID, raw)
-	return nil
-}
-
-func (e *Emulator) closeWith(c *gwConn, code int, text string) {
-	msg := websocket.FormatCloseMessage(code, text)
-	c.wmu.Lock()
-	_ = c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))
-	c.wmu.Unlock()
-	f := Frame{At: e.now(), Direction: "out", SessionID: c.sessionID(), Op: -1, CloseCode: code,
-		Raw: strconv.Itoa(code) + " " + text}
-	e.mu.Lock()
-	e.frames = trimmed(append(e.frames, f), e.opts.MaxRecords)
-	e.mu.Unlock()
-}
-
-// detach forgets a finished connection; its session stays resumable.
-func (e *Emulator) detach(c *gwConn) {
-	_ = c.ws.Close()
-	if s := c.sess.Load(); s != nil {
-		s.mu.Lock()
-		if s.conn == c {
-			s.conn = nil
-		}
-		s.mu.Unlock()
-	}
-	e.mu.Lock()
-	delete(e.conns, c)
-	e.notifyLocked()
-	e.mu.Unlock()
 }

@@ -7,9 +7,6 @@ import (
 	"github.com/bwmarrin/discordgo"
 )
 
-// tokenLifetime is how long an interaction token serves the webhook routes.
-const tokenLifetime = 15 * time.Minute
-
 // interaction is one dispatched interaction and everything the bot did with it.
 type interaction struct {
 	id, token    string

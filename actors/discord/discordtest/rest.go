@@ -15,6 +15,8 @@ type APIError struct {
 	Code    int    `json:"code"`
 	Message string `json:"message"`
 	Errors  any    `json:"errors,omitempty"`
+	// RetryAfter is set, in seconds, on errors answered with 429.
+	RetryAfter *float64 `json:"retry_after,omitempty"`
 }
 
 // Error describes the response.
@@ -48,6 +50,7 @@ type call struct {
 	w      http.ResponseWriter
 	r      *http.Request
 	at     time.Time // when the request reached the handler
+	route  string    // the Route* key of the route
 	body   []byte
 	status int
 	code   int
@@ -73,10 +76,11 @@ func (c *call) fail(a *APIError) {
 	c.reply(a.Status, a)
 }
 
-// rest wraps a handler with body reading, optional bot-token auth and recording.
-func (e *Emulator) rest(auth bool, h func(*call)) http.HandlerFunc {
+// rest wraps a handler with body reading, optional bot-token auth, faults, the global
+// rate limit and recording.
+func (e *Emulator) rest(auth bool, route string, h func(*call)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		c := &call{w: w, r: r, at: e.now()}
+		c := &call{w: w, r: r, at: e.now(), route: route}
 		c.body, _ = io.ReadAll(io.LimitReader(r.Body, 8<<20))
 		defer func() {
 			e.recordRequest(Request{At: c.at, Method: r.Method, Path: r.URL.Path,
@@ -88,7 +92,7 @@ func (e *Emulator) rest(auth bool, h func(*call)) http.HandlerFunc {
 			c.fail(errUnauthorized)
 			return
 		}
-		if auth && e.restFault(c) {
+		if e.restFault(c, auth) || (auth && !e.takeGlobal(c)) {
 			return
 		}
 		h(c)
@@ -109,42 +113,40 @@ func (e *Emulator) routes() *http.ServeMux {
 	for _, v := range []string{"/api/v9", "/api/v10"} {
 		e.apiRoutes(mux, v)
 	}
-	mux.HandleFunc("/api/", e.rest(false, e.unknownRoute))
+	mux.HandleFunc("/api/", e.rest(false, RouteOther, e.unknownRoute))
 	return mux
 }
 
 func (e *Emulator) apiRoutes(mux *http.ServeMux, p string) {
-	bot := func(pattern string, h func(*call)) {
+	handle := func(auth bool, pattern, route string, h func(*call)) {
 		method, path, _ := strings.Cut(pattern, " ")
-		mux.HandleFunc(method+" "+p+path, e.rest(true, h))
+		mux.HandleFunc(method+" "+p+path, e.rest(auth, route, h))
 	}
-	open := func(pattern string, h func(*call)) {
-		method, path, _ := strings.Cut(pattern, " ")
-		mux.HandleFunc(method+" "+p+path, e.rest(false, h))
-	}
-	open("GET /gateway", e.getGateway)
-	bot("GET /gateway/bot", e.getGatewayBot)
-	bot("GET /users/@me", func(c *call) { c.reply(200, e.readyUser()) })
-	bot("GET /applications/@me", func(c *call) { c.reply(200, e.applicationObject()) })
-	bot("PUT /applications/{app}/commands", e.putCommands)
-	bot("GET /applications/{app}/commands", e.getCommands)
-	bot("PUT /applications/{app}/guilds/{guild}/commands", e.putCommands)
-	bot("GET /applications/{app}/guilds/{guild}/commands", e.getCommands)
-	bot("GET /guilds/{guild}", e.getGuild)
-	bot("GET /guilds/{guild}/roles", e.getRoles)
-	bot("GET /guilds/{guild}/channels", e.getGuildChannels)
-	bot("GET /guilds/{guild}/members/{user}", e.getMember)
-	bot("GET /channels/{channel}", e.getChannel)
-	bot("POST /channels/{channel}/messages", e.createMessage)
-	bot("GET /channels/{channel}/messages", e.listMessages)
-	bot("GET /channels/{channel}/messages/{message}", e.getMessage)
-	bot("PATCH /channels/{channel}/messages/{message}", e.editMessage)
-	bot("DELETE /channels/{channel}/messages/{message}", e.deleteMessage)
-	open("POST /interactions/{id}/{token}/callback", e.callback)
-	open("POST /webhooks/{app}/{token}", e.followUp)
-	open("GET /webhooks/{app}/{token}/messages/{message}", e.getWebhookMessage)
-	open("PATCH /webhooks/{app}/{token}/messages/{message}", e.editWebhookMessage)
-	open("DELETE /webhooks/{app}/{token}/messages/{message}", e.deleteWebhookMessage)
+	bot := func(pattern, route string, h func(*call)) { handle(true, pattern, route, h) }
+	open := func(pattern, route string, h func(*call)) { handle(false, pattern, route, h) }
+	open("GET /gateway", RouteGateway, e.getGateway)
+	bot("GET /gateway/bot", RouteGateway, e.getGatewayBot)
+	bot("GET /users/@me", RouteOther, func(c *call) { c.reply(200, e.readyUser()) })
+	bot("GET /applications/@me", RouteOther, func(c *call) { c.reply(200, e.applicationObject()) })
+	bot("PUT /applications/{app}/commands", RouteCommands, e.putCommands)
+	bot("GET /applications/{app}/commands", RouteCommands, e.getCommands)
+	bot("PUT /applications/{app}/guilds/{guild}/commands", RouteCommands, e.putCommands)
+	bot("GET /applications/{app}/guilds/{guild}/commands", RouteCommands, e.getCommands)
+	bot("GET /guilds/{guild}", RouteOther, e.getGuild)
+	bot("GET /guilds/{guild}/roles", RouteOther, e.getRoles)
+	bot("GET /guilds/{guild}/channels", RouteOther, e.getGuildChannels)
+	bot("GET /guilds/{guild}/members/{user}", RouteOther, e.getMember)
+	bot("GET /channels/{channel}", RouteOther, e.getChannel)
+	bot("POST /channels/{channel}/messages", RouteMessageCreate, e.createMessage)
+	bot("GET /channels/{channel}/messages", RouteMessageList, e.listMessages)
+	bot("GET /channels/{channel}/messages/{message}", RouteMessageGet, e.getMessage)
+	bot("PATCH /channels/{channel}/messages/{message}", RouteMessageEdit, e.editMessage)
+	bot("DELETE /channels/{channel}/messages/{message}", RouteMessageDelete, e.deleteMessage)
+	open("POST /interactions/{id}/{token}/callback", RouteCallback, e.callback)
+	open("POST /webhooks/{app}/{token}", RouteWebhook, e.followUp)
+	open("GET /webhooks/{app}/{token}/messages/{message}", RouteWebhook, e.getWebhookMessage)
+	open("PATCH /webhooks/{app}/{token}/messages/{message}", RouteWebhook, e.editWebhookMessage)
+	open("DELETE /webhooks/{app}/{token}/messages/{message}", RouteWebhook, e.deleteWebhookMessage)
 }
 
 func (e *Emulator) getGateway(c *call) {

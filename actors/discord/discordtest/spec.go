@@ -234,6 +234,10 @@ func (s *SpecValidator) ValidateRequest(r *http.Request, body []byte) []Finding 
 	return out
 }
 
+// maxDetail bounds a finding's text: a body that misses a oneOf of many component
+// types collects a failure per branch.
+const maxDetail = 1000
+
 // describe renders one finding: the validator's message, then each schema failure
 // with the JSON path of the offending field.
 func describe(ve *verrors.ValidationError) string {
@@ -253,6 +257,9 @@ func describe(ve *verrors.ValidationError) string {
 	strict := ve.ValidationType == verrors.StrictValidationType // its reason lists keys in random order
 	if len(ve.SchemaValidationErrors) == 0 && !strict && ve.Reason != "" && ve.Reason != ve.Message {
 		b.WriteString(": " + ve.Reason)
+	}
+	if out := []rune(b.String()); len(out) > maxDetail {
+		return string(out[:maxDetail]) + "…"
 	}
 	return b.String()
 }

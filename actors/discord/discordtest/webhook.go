@@ -11,7 +11,7 @@ func (e *Emulator) webhookInteraction(c *call) *interaction {
 		e.violate(ViolationUnknownReference, c.r.Method, c.r.URL.Path, "unknown webhook")
 		c.fail(errUnknownWebhook)
 		return nil
-	case c.at.Sub(in.dispatchedAt) > tokenLifetime:
+	case c.at.Sub(in.dispatchedAt) > e.opts.TokenLifetime:
 		e.violate(ViolationUnknownReference, c.r.Method, c.r.URL.Path, "interaction token expired")
 		c.fail(errInvalidToken)
 		return nil
