@@ -6,7 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/discarr/discarr/actors/discord/discordtest"
@@ -46,9 +48,13 @@ type simStack struct {
 }
 
 func newSimStack(o stackOptions, extra map[string]string) (*simStack, error) {
+	removeAbandoned()
 	dir, err := os.MkdirTemp("", "discarr-sim-")
 	if err != nil {
 		return nil, fmt.Errorf("make temp dir: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ownerFile), []byte(strconv.Itoa(os.Getpid())), 0o600); err != nil {
+		return nil, fmt.Errorf("write owner: %w", err)
 	}
 	s := &simStack{dir: dir, world: servicetest.NewWorld(servicetest.WorldOptions{Seed: 42,
 		TV: o.tv, Movies: o.movies, Torrents: o.torrents})}
@@ -101,6 +107,25 @@ func newSimStack(o stackOptions, extra map[string]string) (*simStack, error) {
 	}
 	s.closers = append(s.closers, s.emu.Close)
 	return s, nil
+}
+
+// ownerFile names the process that made a stack's folder.
+const ownerFile = "owner.pid"
+
+// removeAbandoned removes the folders of stacks whose process died without cleaning
+// up (SIGKILL): they hold a config with a token and API keys.
+func removeAbandoned() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "discarr-sim-*"))
+	for _, dir := range dirs {
+		raw, err := os.ReadFile(filepath.Join(dir, ownerFile))
+		if err != nil {
+			continue // not ours to judge
+		}
+		pid, err := strconv.Atoi(strings.TrimSpace(string(raw)))
+		if err != nil || pid <= 0 || syscall.Kill(pid, 0) == syscall.ESRCH {
+			_ = os.RemoveAll(dir)
+		}
+	}
 }
 
 func indexed(base string, i, n int) string {
