@@ -39,6 +39,9 @@ type Options struct {
 	NewClient func(service.Options) (service.Client, error)
 	// HTTP builds a service's HTTP client; nil means service.NewHTTPClient.
 	HTTP func(config.Service) (*http.Client, error)
+	// GatewayOpenTimeout bounds one gateway connection attempt, READY included;
+	// zero means the gateway's default of 30 s.
+	GatewayOpenTimeout time.Duration
 }
 
 // Core are the actors whose health the watchdog checks: if any stops answering,
@@ -174,7 +177,7 @@ func (s *Supervisor) spawnDiscord(c actor.Context, cfg *config.Config) {
 		Token: cfg.Discord.Token.Reveal(), APIURL: cfg.Discord.APIURL, GuildID: cfg.Discord.GuildID,
 		AppID: cfg.Discord.ApplicationID, Interactions: s.core.Interactions,
 		REST:    discord.NewREST(cfg.Discord.APIURL, cfg.Discord.Token.Reveal(), restClient(), s.opts.Version),
-		OnFatal: s.opts.OnFatal, Ctx: s.opts.Ctx, Log: log,
+		OnFatal: s.opts.OnFatal, OpenTimeout: s.opts.GatewayOpenTimeout, Ctx: s.opts.Ctx, Log: log,
 	}))
 }
 
