@@ -234,19 +234,34 @@ func logPathFor(out, name string) string {
 // its last two edits differ: what keeps changing when nothing should.
 func explainEdits(w io.Writer, name string, reqs []discordtest.Request, t0, t1 time.Time) {
 	bodies := map[string][]string{}
+	before := map[string]string{} // the content a message had when the window began
 	var order []string
 	for _, r := range reqs {
-		if r.Method != "PATCH" || !strings.Contains(r.Path, "/messages/") || r.At.Before(t0) || r.At.After(t1) {
+		if (r.Method != "PATCH" && r.Method != "POST") || !strings.Contains(r.Path, "/messages") || r.At.After(t1) {
+			continue
+		}
+		if r.At.Before(t0) {
+			before[r.Path] = r.Body
+			continue
+		}
+		if r.Method != "PATCH" {
 			continue
 		}
 		if _, ok := bodies[r.Path]; !ok {
 			order = append(order, r.Path)
+			if prev, ok := before[r.Path]; ok {
+				bodies[r.Path] = []string{prev}
+			}
 		}
 		bodies[r.Path] = append(bodies[r.Path], r.Body)
 	}
 	for _, p := range order {
 		b := bodies[p]
-		fmt.Fprintf(w, "discarr-sim: %s: %d edits of %s", name, len(b), p)
+		edits := len(b)
+		if _, ok := before[p]; ok {
+			edits--
+		}
+		fmt.Fprintf(w, "discarr-sim: %s: %d edits of %s", name, edits, p)
 		if n := len(b); n >= 2 {
 			fmt.Fprintf(w, "; the last two differ at %s", firstDifference(b[n-2], b[n-1]))
 		}
