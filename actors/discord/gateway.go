@@ -48,14 +48,19 @@ type Connected struct {
 
 // Gateway is the gateway actor: it owns the discordgo Session and forwards every
 // interaction to the interactions actor. A connection attempt that does not reach
-// READY in time is thrown away with its socket, and a new one built with backoff.
+// READY (or RESUMED) in time is thrown away with its socket, and a new one built
+// with backoff: discordgo's Open may return before READY (after op 9) or never
+// return at all (op 7 as the first frame deadlocks it).
 type Gateway struct {
 	cfg      GatewayConfig
 	session  *discordgo.Session
 	attempt  int
-	attempts uint64
+	attempts uint64 // sessions built
+	opens    uint64 // Open calls, resumes included
+	waiting  bool   // the current open has not seen READY or RESUMED yet
 	conn     *connHolder
 	timer    *time.Timer
+	deadline *time.Timer
 	ready    bool
 	commands bool
 	stopped  bool
@@ -63,10 +68,16 @@ type Gateway struct {
 
 type connect struct{}
 
+// opened is the outcome of one Open call.
 type opened struct {
-	attempt uint64
-	err     error
+	open uint64
+	err  error
 }
+
+// openDeadline ends the time one Open call has to reach READY or RESUMED.
+type openDeadline struct{ open uint64 }
+
+type resumedEvent struct{ attempt uint64 }
 
 type readyEvent struct {
 	attempt uint64
@@ -99,9 +110,15 @@ func (g *Gateway) Receive(c actor.Context) {
 	case opened:
 		// A connection attempt ended.
 		g.opened(c, m)
+	case openDeadline:
+		// An open took too long to reach READY: throw it away.
+		g.expired(c, m)
 	case readyEvent:
 		// Discord said READY: register commands once.
 		g.onReady(c, m)
+	case resumedEvent:
+		// Discord resumed the session.
+		g.onResumed(m)
 	case commandsDone:
 		// The command registration ended.
 		g.commandsDone(m)
@@ -123,7 +140,7 @@ func (g *Gateway) connect(c actor.Context) {
 	attempt := g.attempts
 	s, holder := g.newSession(c, attempt)
 	g.session, g.conn = s, holder
-	g.open(c, s, holder, attempt)
+	g.open(c, s)
 }
 
 // reopen opens the current Session again after its socket closed; discordgo then
@@ -132,49 +149,91 @@ func (g *Gateway) reopen(c actor.Context, m disconnected) {
 	if m.attempt != g.attempts || g.session == nil || g.stopped {
 		return
 	}
+	if g.waiting {
+		// Closed before READY or RESUMED: resuming again at once would spin.
+		g.failed(c, errors.New("gateway closed the connection before READY"))
+		return
+	}
 	g.cfg.Log.Warn("gateway connection lost; reconnecting")
-	g.open(c, g.session, g.conn, m.attempt)
+	g.open(c, g.session)
 }
 
-// open runs Session.Open with a deadline and reports the outcome as opened.
-func (g *Gateway) open(c actor.Context, s *discordgo.Session, holder *connHolder, attempt uint64) {
-	self, system, timeout := c.Self(), c.ActorSystem(), g.cfg.OpenTimeout
-	go func() {
-		done := make(chan error, 1)
-		go func() { done <- s.Open() }()
-		select {
-		case err := <-done:
-			system.Root.Send(self, opened{attempt: attempt, err: err})
-		case <-time.After(timeout):
-			// Open has no read deadline: free it by closing its socket.
-			holder.close()
-			system.Root.Send(self, opened{attempt: attempt,
-				err: fmt.Errorf("no READY within %s", timeout)})
-		}
-	}()
+// open runs Session.Open and reports the outcome as opened; openDeadline follows
+// after OpenTimeout in case neither READY nor RESUMED came by then.
+func (g *Gateway) open(c actor.Context, s *discordgo.Session) {
+	g.opens++
+	g.waiting = true
+	open, self, system := g.opens, c.Self(), c.ActorSystem()
+	go func() { system.Root.Send(self, opened{open: open, err: s.Open()}) }()
+	g.stopDeadline()
+	g.deadline = time.AfterFunc(g.cfg.OpenTimeout, func() { system.Root.Send(self, openDeadline{open: open}) })
 }
 
 func (g *Gateway) opened(c actor.Context, m opened) {
-	if m.attempt != g.attempts {
+	if m.open != g.opens || !g.waiting {
 		return
 	}
 	if m.err == nil {
-		g.attempt = 0
 		g.cfg.Log.Debug("gateway socket open")
 		return
 	}
+	g.failed(c, m.err)
+}
+
+// expired gives up on an open that did not reach READY in time. Open has no read
+// deadline, so its socket is closed to free it, when it can be freed at all.
+func (g *Gateway) expired(c actor.Context, m openDeadline) {
+	if m.open != g.opens || !g.waiting {
+		return
+	}
+	if g.conn != nil {
+		g.conn.close()
+	}
+	g.failed(c, fmt.Errorf("no READY within %s", g.cfg.OpenTimeout))
+}
+
+// failed ends the current open: a fatal close code goes to OnFatal, anything else
+// builds a fresh session after a backoff.
+func (g *Gateway) failed(c actor.Context, err error) {
+	g.opens++ // late outcomes of this open are ignored
+	g.waiting = false
+	g.stopDeadline()
 	var ce *websocket.CloseError
-	if errors.As(m.err, &ce) && fatalClose(ce.Code) {
+	if errors.As(err, &ce) && fatalClose(ce.Code) {
 		g.fatal(c, ce)
 		return
 	}
 	g.attempt++
 	delay := min(time.Second<<min(g.attempt-1, 6), time.Minute)
-	g.cfg.Log.Warn("gateway connection failed; retrying", "err", m.err.Error(),
+	g.cfg.Log.Warn("gateway connection failed; retrying", "err", err.Error(),
 		"attempt", g.attempt, "retry_in", delay.String())
 	g.close()
 	self, system := c.Self(), c.ActorSystem()
 	g.timer = time.AfterFunc(delay, func() { system.Root.Send(self, connect{}) })
+}
+
+func (g *Gateway) stopDeadline() {
+	if g.deadline != nil {
+		g.deadline.Stop()
+		g.deadline = nil
+	}
+}
+
+// live records that the current open reached READY or RESUMED.
+func (g *Gateway) live(attempt uint64) bool {
+	if attempt != g.attempts {
+		return false
+	}
+	g.waiting = false
+	g.attempt = 0
+	g.stopDeadline()
+	return true
+}
+
+func (g *Gateway) onResumed(m resumedEvent) {
+	if g.live(m.attempt) {
+		g.cfg.Log.Debug("gateway session resumed")
+	}
 }
 
 // fatalClose reports close codes after which Discord will never accept the session.
@@ -203,7 +262,7 @@ func (g *Gateway) fatal(c actor.Context, ce *websocket.CloseError) {
 }
 
 func (g *Gateway) onReady(c actor.Context, m readyEvent) {
-	if m.attempt != g.attempts {
+	if !g.live(m.attempt) {
 		return
 	}
 	if g.cfg.AppID == "" {
@@ -244,6 +303,7 @@ func (g *Gateway) close() {
 	if g.timer != nil {
 		g.timer.Stop()
 	}
+	g.stopDeadline()
 	if g.conn != nil {
 		g.conn.close()
 	}
@@ -291,6 +351,10 @@ func (g *Gateway) newSession(c actor.Context, attempt uint64) (*discordgo.Sessio
 	s.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) {
 		defer guardEvent(log, "INTERACTION_CREATE")
 		system.Root.Send(g.cfg.Interactions, Interaction{Interaction: i.Interaction, Received: time.Now()})
+	})
+	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) {
+		defer guardEvent(log, "RESUMED")
+		system.Root.Send(self, resumedEvent{attempt: attempt})
 	})
 	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) {
 		defer guardEvent(log, "DISCONNECT")

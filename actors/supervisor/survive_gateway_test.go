@@ -1,0 +1,151 @@
+package supervisor_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/discarr/discarr/actors/discord"
+	dt "github.com/discarr/discarr/actors/discord/discordtest"
+)
+
+// TestGatewayFaultsAreSurvived breaks the live gateway connection in each way Discord
+// does, and checks that discarr reconnects on its own and answers /downloads.
+func TestGatewayFaultsAreSurvived(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		fault dt.Fault
+	}{
+		{"drop without close frame", dt.Fault{Kind: dt.FaultDrop, On: dt.OnHeartbeat}},
+		{"close 1000", dt.Fault{Kind: dt.FaultClose, Code: 1000, On: dt.OnHeartbeat}},
+		{"close 1001", dt.Fault{Kind: dt.FaultClose, Code: 1001, On: dt.OnHeartbeat}},
+		{"close 4000", dt.Fault{Kind: dt.FaultClose, Code: 4000, On: dt.OnHeartbeat}},
+		{"close 4007", dt.Fault{Kind: dt.FaultClose, Code: 4007, On: dt.OnHeartbeat, Forget: true}},
+		{"close 4009", dt.Fault{Kind: dt.FaultClose, Code: 4009, On: dt.OnHeartbeat, Forget: true}},
+		{"op 7 reconnect", dt.Fault{Kind: dt.FaultReconnect, On: dt.OnHeartbeat}},
+		{"op 9 resumable", dt.Fault{Kind: dt.FaultInvalidSession, On: dt.OnHeartbeat, Resumable: true}},
+		{"op 9 not resumable", dt.Fault{Kind: dt.FaultInvalidSession, On: dt.OnHeartbeat}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := newSurvivor(t)
+			since := time.Now()
+			id := s.emu.Inject(tt.fault)
+			s.fired(t, id, tt.name)
+			s.sessionSince(t, since)
+			s.ackDownloads(t)
+			s.noFatal(t)
+			assertNoViolations(t, s.emu)
+		})
+	}
+}
+
+// TestRefusedTokenIsFatal has Discord close the live session with 4004 and refuse
+// every resume and identify after: discarr gives up with ErrTokenRefused and says so.
+func TestRefusedTokenIsFatal(t *testing.T) {
+	t.Parallel()
+	s := newSurvivor(t)
+	rest := s.emu.Inject(dt.Fault{Kind: dt.FaultError, Status: 401, Code: 0, Route: dt.RouteOther,
+		Method: "GET", Times: dt.Always})
+	for _, on := range []dt.Trigger{dt.OnIdentify, dt.OnResume} {
+		s.emu.Inject(dt.Fault{Kind: dt.FaultClose, Code: 4004, On: on, Times: dt.Always})
+	}
+	live := s.emu.Inject(dt.Fault{Kind: dt.FaultClose, Code: 4004, On: dt.OnHeartbeat})
+	s.fired(t, live, "close 4004")
+	waitFor(t, settle, "OnFatal", func() bool { return len(s.fatal()) > 0 })
+	if s.emu.Fired(rest) == 0 {
+		t.Fatal("4004 was not confirmed through GET /users/@me")
+	}
+	if err := s.fatal()[0]; !errors.Is(err, discord.ErrTokenRefused) {
+		t.Fatalf("OnFatal got %v, want ErrTokenRefused", err)
+	}
+	if n := s.countLines("level=ERROR", "discord refused the bot token", "discord.token"); n != 1 {
+		t.Fatalf("%d error lines say the token was refused, want 1:\n%s", n, s.logs)
+	}
+	assertNoViolations(t, s.emu)
+}
+
+// TestDisallowedIntentsAreFatal has Discord close with 4014 on every connection.
+func TestDisallowedIntentsAreFatal(t *testing.T) {
+	t.Parallel()
+	s := newSurvivor(t)
+	for _, on := range []dt.Trigger{dt.OnIdentify, dt.OnResume} {
+		s.emu.Inject(dt.Fault{Kind: dt.FaultClose, Code: 4014, On: on, Times: dt.Always})
+	}
+	live := s.emu.Inject(dt.Fault{Kind: dt.FaultClose, Code: 4014, On: dt.OnHeartbeat})
+	s.fired(t, live, "close 4014")
+	waitFor(t, settle, "OnFatal", func() bool { return len(s.fatal()) > 0 })
+	if err := s.fatal()[0]; !strings.Contains(err.Error(), "intents") || !strings.Contains(err.Error(), "4014") {
+		t.Fatalf("OnFatal got %v, want it to name 4014 and the intents", err)
+	}
+	if n := s.countLines("level=ERROR", "intents"); n != 1 {
+		t.Fatalf("%d error lines name the intents, want 1:\n%s", n, s.logs)
+	}
+	assertNoViolations(t, s.emu)
+}
+
+// TestReconnectAsFirstFrameIsThrownAway makes a fresh connection get op 7 instead of
+// READY, which deadlocks discordgo's Open: discarr drops that session after its open
+// timeout and identifies on a new one.
+func TestReconnectAsFirstFrameIsThrownAway(t *testing.T) {
+	t.Parallel()
+	s := newSurvivor(t)
+	since := time.Now()
+	op7 := s.emu.Inject(dt.Fault{Kind: dt.FaultReconnect, On: dt.OnIdentify})
+	// Make discarr build a fresh session: drop the live one and refuse its resume
+	// with a close, so Open fails and the next attempt identifies.
+	s.emu.Inject(dt.Fault{Kind: dt.FaultClose, Code: 4000, On: dt.OnResume})
+	s.emu.Inject(dt.Fault{Kind: dt.FaultDrop, On: dt.OnHeartbeat})
+	s.fired(t, op7, "op 7 after IDENTIFY")
+	waitFor(t, settle, "a READY after the op 7", func() bool {
+		for _, f := range s.emu.Frames() {
+			if f.Direction == "out" && f.At.After(since) && f.Type == "READY" {
+				return s.emu.Connected()
+			}
+		}
+		return false
+	})
+	s.ackDownloads(t)
+	s.noFatal(t)
+	if n := s.countLines("gateway connection failed", "no READY within"); n == 0 {
+		t.Fatalf("the log does not say the deadlocked open was given up:\n%s", s.logs)
+	}
+	assertNoViolations(t, s.emu)
+}
+
+// TestSilentGatewayIsRetried covers a gateway that accepts and never says HELLO, one
+// that never answers IDENTIFY, and one that stops ACKing heartbeats.
+func TestSilentGatewayIsRetried(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		faults []dt.Fault // the first is the one under test
+	}{
+		{"no HELLO", []dt.Fault{{Kind: dt.FaultNoHello}, {Kind: dt.FaultDrop, On: dt.OnHeartbeat}}},
+		{"no READY", []dt.Fault{{Kind: dt.FaultNoReady},
+			{Kind: dt.FaultDrop, On: dt.OnHeartbeat, Forget: true}}},
+		{"refused resume", []dt.Fault{{Kind: dt.FaultRefuseResume}, {Kind: dt.FaultDrop, On: dt.OnHeartbeat}}},
+		{"no heartbeat ACK", []dt.Fault{{Kind: dt.FaultNoHeartbeatAck, Times: 8}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := newSurvivor(t)
+			var first dt.FaultID
+			for i, f := range tt.faults {
+				if id := s.emu.Inject(f); i == 0 {
+					first = id
+				}
+			}
+			since := time.Now()
+			s.fired(t, first, tt.name)
+			s.sessionSince(t, since)
+			s.ackDownloads(t)
+			s.noFatal(t)
+			assertNoViolations(t, s.emu)
+		})
+	}
+}
