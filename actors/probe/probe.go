@@ -6,7 +6,6 @@ package probe
 import (
 	"context"
 	"log/slog"
-	"runtime/debug"
 	"sync/atomic"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 
 	"github.com/discarr/discarr/actors/metrics"
 	"github.com/discarr/discarr/actors/service"
+	"github.com/discarr/discarr/actors/supervision"
 	"github.com/discarr/discarr/messages"
 )
 
@@ -71,7 +71,7 @@ func (a *Actor) Receive(c actor.Context) {
 	case probed:
 		// A probe ended.
 		a.finish(c, m)
-	case service.Crashed:
+	case supervision.Crashed:
 		// The client panicked in its goroutine: crash here, so we are restarted.
 		panic(m)
 	case messages.PollNow:
@@ -95,18 +95,13 @@ func (a *Actor) start(c actor.Context) {
 	id := probeIDs.Add(1)
 	a.inFlight, a.cancel = id, cancel
 
-	self, system, client := c.Self(), c.ActorSystem(), a.cfg.Client
-	go func() {
+	client := a.cfg.Client
+	supervision.Go(c.ActorSystem(), c.Self(), func() any {
 		defer cancel()
-		defer func() {
-			if r := recover(); r != nil {
-				system.Root.Send(self, service.Crashed{Value: r, Stack: debug.Stack()})
-			}
-		}()
 		began := time.Now()
 		res, err := client.Probe(ctx)
-		system.Root.Send(self, probed{id: id, result: res, err: err, latency: time.Since(began)})
-	}()
+		return probed{id: id, result: res, err: err, latency: time.Since(began)}
+	})
 }
 
 func (a *Actor) finish(c actor.Context, m probed) {

@@ -3,15 +3,14 @@ package service
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
-	"runtime/debug"
 	"sync/atomic"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 
 	"github.com/discarr/discarr/actors/metrics"
+	"github.com/discarr/discarr/actors/supervision"
 	"github.com/discarr/discarr/messages"
 )
 
@@ -69,18 +68,6 @@ type pollDone struct {
 
 var pollIDs atomic.Uint64
 
-// Crashed carries a panic from a client call's goroutine back into its actor, which
-// panics with it so that its supervisor restarts it.
-type Crashed struct {
-	Value any
-	Stack []byte
-}
-
-// String describes the panic, for the crash log.
-func (c Crashed) String() string {
-	return fmt.Sprintf("client panicked: %v\n%s", c.Value, c.Stack)
-}
-
 // NewActor returns the producer of a service actor.
 func NewActor(cfg ActorConfig) actor.Producer {
 	return func() actor.Actor { return &Actor{cfg: cfg} }
@@ -101,7 +88,7 @@ func (a *Actor) Receive(c actor.Context) {
 	case messages.PollNow:
 		// Somebody (/refresh, a button, a probe that saw recovery) wants fresh data.
 		a.pollNow(c)
-	case Crashed:
+	case supervision.Crashed:
 		// The client panicked in its goroutine: crash here, so we are restarted.
 		panic(m)
 	case messages.ServiceStatus:
@@ -141,18 +128,11 @@ func (a *Actor) start(c actor.Context) {
 	a.inFlight = p
 
 	self, system, client := c.Self(), c.ActorSystem(), a.cfg.Client
-	go func() {
+	supervision.Go(system, self, func() any {
 		defer cancel()
-		defer func() {
-			// A panic in the client is the actor's: it crashes inside Receive, where
-			// the supervisor sees it, instead of killing the process from here.
-			if r := recover(); r != nil {
-				system.Root.Send(self, Crashed{Value: r, Stack: debug.Stack()})
-			}
-		}()
 		snap, err := client.Poll(ctx)
-		system.Root.Send(self, pollDone{id: p.id, snap: snap, err: err})
-	}()
+		return pollDone{id: p.id, snap: snap, err: err}
+	})
 }
 
 // finish reports a poll's outcome and schedules the next.

@@ -5,13 +5,12 @@
 package store
 
 import (
-	"fmt"
 	"maps"
-	"runtime/debug"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 
+	"github.com/discarr/discarr/actors/supervision"
 	"github.com/discarr/discarr/messages"
 )
 
@@ -53,9 +52,6 @@ type merged struct {
 	took  time.Duration
 }
 
-// mergeCrashed carries a panic of a background merge back into the store.
-type mergeCrashed struct{ what string }
-
 // mergeNow starts a merge that was waiting for mergeSpacing.
 type mergeNow struct{}
 
@@ -88,9 +84,9 @@ func (s *Store) Receive(c actor.Context) {
 		s.downloads, s.merging, s.lastMerge = &m.board, false, s.now()
 		s.spacing = max(mergeSpacing, m.took*mergeShare)
 		s.merge(c)
-	case mergeCrashed:
+	case supervision.Crashed:
 		// A background merge panicked: crash here, so the supervisor restarts us.
-		panic(m.what)
+		panic(m)
 	case mergeNow:
 		// The spacing between merges has passed.
 		s.merging = false
@@ -197,16 +193,11 @@ func (s *Store) merge(c actor.Context) {
 	}
 	s.dirty = false
 	snaps, stale, now := s.snapsWithPending(), maps.Clone(s.stale), s.now()
-	go func() {
-		defer func() {
-			if r := recover(); r != nil { // crash the store itself, where it is supervised
-				system.Root.Send(self, mergeCrashed{fmt.Sprintf("merge panicked: %v\n%s", r, debug.Stack())})
-			}
-		}()
+	supervision.Go(system, self, func() any {
 		began := time.Now()
 		b := Merge(snaps, stale, now)
-		system.Root.Send(self, merged{board: b, took: time.Since(began)})
-	}()
+		return merged{board: b, took: time.Since(began)}
+	})
 }
 
 func (s *Store) downloadsBoard() messages.DownloadsBoard {
