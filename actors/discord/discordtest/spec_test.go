@@ -127,3 +127,17 @@ func TestSpecPassesDiscordgoBodies(t *testing.T) {
 		t.Errorf("undeclared keys:\n%s\nwant:\n%s", strings.Join(undeclared, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+func TestSpecUndeclaredKeysAreOptIn(t *testing.T) {
+	t.Parallel()
+	spec := specPath(t)
+	for _, optIn := range []bool{false, true} {
+		e := discordtest.Start(t, discordtest.Options{Spec: spec, SpecUndeclared: optIn})
+		api(t, e, "POST", "/api/v9/channels/"+e.Info().ChannelID+"/messages", bot(e),
+			map[string]any{"content": "x", "Channel": "stray"}, nil)
+		got := e.Violations()
+		if want := map[bool]int{false: 0, true: 1}[optIn]; len(got) != want {
+			t.Errorf("SpecUndeclared %v: violations %+v, want %d", optIn, got, want)
+		}
+	}
+}
