@@ -64,6 +64,8 @@ func TestInjectedGatewayFaults(t *testing.T) {
 				if f := c.read(t); f["op"] != 11.0 {
 					t.Errorf("third heartbeat answered %v", f)
 				}
+				// the frame is recorded just after it is written
+				waitUntil(t, "the ACK to be recorded", func() bool { return countOut(e, 11) > 0 })
 				if n := countOut(e, 11); n != 1 {
 					t.Errorf("%d ACKs for 3 heartbeats with 2 unanswered", n)
 				}
