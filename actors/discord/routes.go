@@ -75,8 +75,43 @@ func (r *REST) Member(ctx context.Context, guild, user string) (*discordgo.Membe
 func (r *REST) OverwriteCommands(ctx context.Context, app, guild string,
 	cmds []*discordgo.ApplicationCommand) ([]*discordgo.ApplicationCommand, error) {
 	var out []*discordgo.ApplicationCommand
-	err := r.Do(ctx, http.MethodPut, "/applications/"+app+"/guilds/"+guild+"/commands", cmds, &out)
+	err := r.Do(ctx, http.MethodPut, "/applications/"+app+"/guilds/"+guild+"/commands", wireCommands(cmds), &out)
 	return out, err
+}
+
+// wireCommand is a command as Discord documents it: discordgo's type sends null for
+// options and channel_types on every option, keys the spec does not declare there.
+type wireCommand struct {
+	Name        string       `json:"name"`
+	Description string       `json:"description"`
+	Options     []wireOption `json:"options,omitempty"`
+}
+
+type wireOption struct {
+	Type         discordgo.ApplicationCommandOptionType      `json:"type"`
+	Name         string                                      `json:"name"`
+	Description  string                                      `json:"description"`
+	Required     bool                                        `json:"required,omitempty"`
+	Autocomplete bool                                        `json:"autocomplete,omitempty"`
+	Choices      []*discordgo.ApplicationCommandOptionChoice `json:"choices,omitempty"`
+	Options      []wireOption                                `json:"options,omitempty"`
+}
+
+func wireCommands(cmds []*discordgo.ApplicationCommand) []wireCommand {
+	out := make([]wireCommand, 0, len(cmds))
+	for _, c := range cmds {
+		out = append(out, wireCommand{Name: c.Name, Description: c.Description, Options: wireOptions(c.Options)})
+	}
+	return out
+}
+
+func wireOptions(opts []*discordgo.ApplicationCommandOption) []wireOption {
+	out := make([]wireOption, 0, len(opts))
+	for _, o := range opts {
+		out = append(out, wireOption{Type: o.Type, Name: o.Name, Description: o.Description,
+			Required: o.Required, Autocomplete: o.Autocomplete, Choices: o.Choices, Options: wireOptions(o.Options)})
+	}
+	return out
 }
 
 // Respond sends the first response to an interaction (its acknowledgement).
