@@ -58,6 +58,9 @@ type BoardActor struct {
 	denied  bool // missing permission reported; waiting for a change
 	sub     *eventstream.Subscription
 	reposts int
+	// stale is a board Discord will not let us edit again (30046): it is deleted once
+	// its replacement is posted, and never adopted.
+	stale string
 }
 
 type boardTick struct{}
@@ -160,25 +163,25 @@ func (b *BoardActor) flush(c actor.Context) {
 		b.schedule(c, wait)
 		return
 	}
-	p, h, id := *b.pending, b.hash, b.msgID
+	p, h, id, stale := *b.pending, b.hash, b.msgID, b.stale
 	b.pending, b.busy = nil, true
 
 	self, system, cfg, key := c.Self(), c.ActorSystem(), b.cfg, b.key
 	go func() {
 		ctx, cancel := context.WithTimeout(cfg.Ctx, 20*time.Second)
 		defer cancel()
-		newID, err := publish(ctx, cfg, key, id, p)
+		newID, err := publish(ctx, cfg, key, id, stale, p)
 		system.Root.Send(self, boardSent{msgID: newID, hash: h, err: err})
 	}()
 }
 
 // publish edits message id, or, when id is empty, adopts the board discarr posted
-// before (found in the channel) or posts a new one. The new ID is saved at once,
-// before the actor hears of it, so that a stop in between cannot lose the board and
-// post a second one.
-func publish(ctx context.Context, cfg BoardConfig, key, id string, p Payload) (string, error) {
+// before (found in the channel, but never stale) or posts a new one. The new ID is
+// saved at once, before the actor hears of it, so that a stop in between cannot lose
+// the board and post a second one.
+func publish(ctx context.Context, cfg BoardConfig, key, id, stale string, p Payload) (string, error) {
 	if id == "" {
-		id = adopt(ctx, cfg, p)
+		id = adopt(ctx, cfg, stale, p)
 	}
 	if id != "" {
 		_, err := cfg.REST.EditMessage(ctx, cfg.Channel, id, p)
@@ -200,7 +203,7 @@ func publish(ctx context.Context, cfg BoardConfig, key, id string, p Payload) (s
 
 // adopt finds this board among the channel's recent messages by its author and
 // title, for a state directory that was lost or never written. Errors mean "none".
-func adopt(ctx context.Context, cfg BoardConfig, p Payload) string {
+func adopt(ctx context.Context, cfg BoardConfig, stale string, p Payload) string {
 	if len(p.Embeds) == 0 {
 		return ""
 	}
@@ -213,7 +216,8 @@ func adopt(ctx context.Context, cfg BoardConfig, p Payload) string {
 		return ""
 	}
 	for _, m := range recent {
-		if m.Author != nil && m.Author.ID == me.ID && len(m.Embeds) > 0 && m.Embeds[0].Title == p.Embeds[0].Title {
+		if m.ID != stale && m.Author != nil && m.Author.ID == me.ID && len(m.Embeds) > 0 &&
+			m.Embeds[0].Title == p.Embeds[0].Title {
 			cfg.Log.Info("found the board in the channel", "board", cfg.Board.Name(), "message_id", m.ID)
 			return m.ID
 		}
@@ -235,6 +239,7 @@ func (b *BoardActor) settle(c actor.Context, m boardSent) {
 			b.msgID = m.msgID
 			b.persist()
 		}
+		b.dropStale()
 	case errors.As(m.err, &api) && api.Status == 429:
 		// Wait what Discord said, then send only the newest content.
 		b.holdTil = time.Now().Add(api.RetryAfter)
@@ -271,9 +276,9 @@ func (b *BoardActor) replace(c actor.Context, m boardSent, api *APIError) {
 		return
 	}
 	if api.Code == CodeMaxOldEdits && old != "" {
+		// Post the fresh one first, then delete this one: never no board, never two.
 		b.cfg.Log.Info("board is too old to edit again; posting a fresh one", "board", b.cfg.Board.Name())
-		rest, ch, ctx := b.cfg.REST, b.cfg.Channel, b.cfg.Ctx
-		go func() { _ = rest.DeleteMessage(ctx, ch, old) }()
+		b.stale = old
 	} else {
 		b.cfg.Log.Info("board message is gone; posting it again", "board", b.cfg.Board.Name(),
 			"channel", b.cfg.Channel)
@@ -288,6 +293,21 @@ func (b *BoardActor) deny(api *APIError) {
 	b.cfg.Log.Error("discarr may not post in the board channel: grant it View Channel, "+
 		"Send Messages, Embed Links and Read Message History there",
 		"board", b.cfg.Board.Name(), "channel", b.cfg.Channel, "code", api.Code, "err", api.Message)
+}
+
+// dropStale deletes the board that a fresh one replaced.
+func (b *BoardActor) dropStale() {
+	old := b.stale
+	if old == "" || old == b.msgID {
+		return
+	}
+	b.stale = ""
+	rest, ch, ctx := b.cfg.REST, b.cfg.Channel, b.cfg.Ctx
+	go func() {
+		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		_ = rest.DeleteMessage(ctx, ch, old)
+	}()
 }
 
 func (b *BoardActor) deleted(c actor.Context, m MessageDeleted) {

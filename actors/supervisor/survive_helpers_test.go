@@ -18,8 +18,9 @@ import (
 // second, and OnFatal is recorded instead of failing the test.
 type survivor struct {
 	*stack
-	mu     sync.Mutex
-	fatals []error
+	mu      sync.Mutex
+	fatals  []error
+	pressed time.Time // last refresh press, see press
 }
 
 // survivorOpenTimeout bounds a gateway connection attempt in these tests.
