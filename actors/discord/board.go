@@ -240,12 +240,13 @@ func (b *BoardActor) settle(c actor.Context, m boardSent) {
 			b.persist()
 		}
 		b.dropStale()
+	case errors.As(m.err, &api) && (api.Code == CodeUnknownMessage || api.Code == CodeMaxOldEdits):
+		// 30046 comes as a 429, but waiting does not help: the message must go.
+		b.replace(c, m, api)
 	case errors.As(m.err, &api) && api.Status == 429:
 		// Wait what Discord said, then send only the newest content.
 		b.holdTil = time.Now().Add(api.RetryAfter)
 		b.requeue(m)
-	case errors.As(m.err, &api) && (api.Code == CodeUnknownMessage || api.Code == CodeMaxOldEdits):
-		b.replace(c, m, api)
 	case errors.As(m.err, &api) && (api.Code == CodeMissingPermissions || api.Code == CodeMissingAccess ||
 		api.Code == CodeUnknownChannel):
 		b.deny(api)

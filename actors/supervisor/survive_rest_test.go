@@ -2,6 +2,7 @@ package supervisor_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -195,4 +196,71 @@ func TestSlowEditsDoNotDelayCallbacks(t *testing.T) {
 			assertNoViolations(t, s.emu)
 		})
 	}
+}
+
+// TestRefusedChannelIsReportedOnce answers board edits 10003 or 50013 for good: the
+// log names the problem and the channel once, not on every redraw.
+func TestRefusedChannelIsReportedOnce(t *testing.T) {
+	t.Parallel()
+	for _, code := range []int{10003, 50013} {
+		t.Run(strconv.Itoa(code), func(t *testing.T) {
+			t.Parallel()
+			s := newSurvivor(t)
+			id := s.emu.Inject(dt.Fault{Kind: dt.FaultError, Code: code, Route: dt.RouteMessageEdit, Times: dt.Always})
+			waitFor(t, settle, "the refusal", func() bool {
+				if s.emu.Fired(id) == 0 {
+					s.press(t)
+					return false
+				}
+				return true
+			})
+			channel := s.emu.Info().ChannelID
+			words := []string{"level=ERROR", "board=downloads", "Send Messages", "channel=" + channel}
+			waitFor(t, settle, "the refusal in the log", func() bool { return s.countLines(words...) == 1 })
+			// Several board intervals (2 s) and refresh presses later, still one line.
+			for deadline := time.Now().Add(7 * time.Second); time.Now().Before(deadline); {
+				s.press(t)
+				if n := s.countLines(words...); n != 1 {
+					t.Fatalf("%d log lines report the refusal, want 1:\n%s", n, s.logs)
+				}
+				time.Sleep(100 * time.Millisecond)
+			}
+			s.ackDownloads(t)
+			s.noFatal(t)
+			assertNoViolations(t, s.emu)
+		})
+	}
+}
+
+// TestTooOldBoardIsReplaced answers an edit with 30046: a fresh board is posted, the
+// old one deleted, and the channel holds one board of each kind.
+func TestTooOldBoardIsReplaced(t *testing.T) {
+	t.Parallel()
+	s := newSurvivor(t)
+	old := map[string]string{"Downloads": s.boards("Downloads")[0].ID, "Health": s.boards("Health")[0].ID}
+	id := s.emu.Inject(dt.Fault{Kind: dt.FaultError, Code: 30046, Route: dt.RouteMessageEdit,
+		Method: "PATCH"})
+	waitFor(t, settle, "the 30046", func() bool {
+		if s.emu.Fired(id) == 0 {
+			s.press(t)
+			return false
+		}
+		return true
+	})
+	// The fault strikes whichever board edits first.
+	waitFor(t, settle, "a fresh board and the old one gone", func() bool {
+		for title, oldID := range old {
+			d := s.boards(title)
+			_, kept := s.emu.Message(s.emu.Info().ChannelID, oldID)
+			if len(d) == 1 && d[0].ID != oldID && !kept {
+				return len(s.boards("Downloads")) == 1 && len(s.boards("Health")) == 1
+			}
+		}
+		return false
+	})
+	holdFor(t, 3*time.Second, "one board of each kind", func() bool {
+		return len(s.boards("Downloads")) == 1 && len(s.boards("Health")) == 1
+	})
+	s.noFatal(t)
+	violationsExcept(t, s.emu, rateLimitedOn("/messages/"))
 }
