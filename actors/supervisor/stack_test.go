@@ -45,7 +45,7 @@ const (
 
 func newStack(t *testing.T) *stack {
 	t.Helper()
-	emu := discordtest.Start(t, discordtest.Options{})
+	emu := discordtest.Start(t, discordtest.Options{SpecUndeclared: true})
 	world := servicetest.NewWorld(servicetest.WorldOptions{Seed: 7, TV: 4, Movies: 3, Torrents: 2})
 	s := &stack{emu: emu, world: world, dir: t.TempDir(), logs: &logBuffer{},
 		sonarr: servicetest.NewSonarr(servicetest.ArrOptions{APIKey: sonarrKey, World: world}),

@@ -32,7 +32,7 @@ type testStack struct {
 func newTestStack(t *testing.T) *testStack {
 	t.Helper()
 	s := &testStack{
-		emu:    discordtest.Start(t, discordtest.Options{}),
+		emu:    discordtest.Start(t, discordtest.Options{SpecUndeclared: true}),
 		sonarr: servicetest.NewSonarr(servicetest.ArrOptions{APIKey: testSonarrKey}),
 		radarr: servicetest.NewRadarr(servicetest.ArrOptions{APIKey: testRadarrKey}),
 		qbit:   servicetest.NewQBittorrent(servicetest.QBOptions{Username: "admin", Password: testQbitPass}),
