@@ -100,7 +100,10 @@ func newSimStack(o stackOptions, extra map[string]string) (*simStack, error) {
 	for _, svc := range s.services {
 		extra[svc.name] = svc.url
 	}
-	s.emu = discordtest.New(discordtest.Options{Extra: extra})
+	// Discord's OpenAPI spec, when this is a checkout beside it, checks every request
+	// discarr sends; the web view counts what it finds.
+	spec, _ := discordtest.FindSpec()
+	s.emu = discordtest.New(discordtest.Options{Extra: extra, Spec: spec, SpecUndeclared: spec != ""})
 	s.mountFaults()
 	if err := s.emu.Listen(o.addr); err != nil {
 		return nil, s.closeWith(err)
