@@ -14,7 +14,7 @@ GOLANGCI_LINT ?= github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.6.2
 # runs as root; otherwise the tests that need them skip and say why.
 DEB_PACKAGES := qbittorrent-nox mktorrent systemd
 
-.PHONY: help build test deps lint demo run bench install clean
+.PHONY: help build test deps lint demo run soak bench install clean
 
 help:
 	@echo "make build    build bin/discarr and bin/discarr-sim"
@@ -22,6 +22,7 @@ help:
 	@echo "make lint     gofmt, go vet and golangci-lint"
 	@echo "make demo     run discarr against a Discord emulator and simulated services (ADDR=$(ADDR))"
 	@echo "make run      run discarr with ./discarr.yaml"
+	@echo "make soak     a few minutes of random Discord faults under load (SOAK_DURATION=3m)"
 	@echo "make bench    load scenarios against the real binary (bin/bench/results.json), then Go benchmarks"
 	@echo "make install  install binary, unit and example config (PREFIX, DESTDIR)"
 
@@ -54,6 +55,9 @@ demo: build
 
 run: build
 	$(BIN)/discarr run
+
+soak:
+	$(GO) test -race -count=1 -tags soak -run Soak -timeout 20m -v ./actors/supervisor/
 
 bench: build
 	$(BIN)/discarr-sim bench --discarr $(BIN)/discarr --out $(BIN)/bench/results.json
