@@ -263,6 +263,7 @@ func TestRefreshButtonCannotHammerTheBackends(t *testing.T) {
 	s := newStack(t)
 	s.start(t, s.config(t, ""))
 	s.waitBoards(t)
+	waitFor(t, 20*time.Second, "the bot connected", func() bool { return s.emu.Connected() })
 	board := s.boards("Downloads")[0]
 	before := s.sonarr.Requests("/api/v3/queue")
 
