@@ -53,3 +53,23 @@ type ServiceFailed struct {
 type ServicesChanged struct {
 	Services map[string]string // name → kind
 }
+
+// Summary is the stack at a glance: the store publishes it on the actor system's
+// event stream whenever it changes, so that readers which must never wait for an
+// actor (systemd's STATUS= line) can keep the latest one. A published Summary is
+// never modified afterwards.
+type Summary struct {
+	// Services is how many services are configured.
+	Services int
+	// Down is how many services are Critical, those given up on included; DownNames
+	// names them all, sorted.
+	Down      int
+	DownNames []string
+	// Unknown is how many services are neither up nor down: not probed yet, or not
+	// started.
+	Unknown int
+	// Downloading is how many rows of the downloads board are downloading, a download
+	// that an *arr app and its client both report counted once. It is zero until the
+	// downloads board was first asked for.
+	Downloading int
+}

@@ -32,6 +32,13 @@ type Store struct {
 	spacing   time.Duration
 	board     *messages.HealthBoard
 	now       func() time.Time
+
+	// The summary's parts, kept up to date as health and merges come in, and the
+	// summary last published; see summary.go.
+	down        []string
+	unknown     int
+	downloading int
+	published   *messages.Summary
 }
 
 // stillDrift is how far the ETA of a download that does not move may drift before
@@ -48,8 +55,9 @@ const (
 
 // merged carries a finished merge back into the store.
 type merged struct {
-	board messages.DownloadsBoard
-	took  time.Duration
+	board       messages.DownloadsBoard
+	downloading int
+	took        time.Duration
 }
 
 // mergeNow starts a merge that was waiting for mergeSpacing.
@@ -75,6 +83,7 @@ func (s *Store) Receive(c actor.Context) {
 		// Start or reload: forget services that are gone, expect the new ones.
 		s.setServices(m.Services)
 		s.merge(c)
+		s.publish(c)
 	case messages.Snapshot:
 		// A service actor finished a poll.
 		s.addSnapshot(m)
@@ -82,8 +91,10 @@ func (s *Store) Receive(c actor.Context) {
 	case merged:
 		// A background merge finished.
 		s.downloads, s.merging, s.lastMerge = &m.board, false, s.now()
+		s.downloading = m.downloading
 		s.spacing = max(mergeSpacing, m.took*mergeShare)
 		s.merge(c)
+		s.publish(c)
 	case supervision.Crashed:
 		// A background merge panicked: crash here, so the supervisor restarts us.
 		panic(m)
@@ -94,12 +105,15 @@ func (s *Store) Receive(c actor.Context) {
 	case messages.Health:
 		// A probe actor finished a probe.
 		s.addHealth(m)
+		s.publish(c)
 	case messages.ServiceFailed:
 		// The supervisor gave up on a service's actors.
 		s.markFailed(m)
+		s.publish(c)
 	case messages.QueryDownloads:
 		// A board or an interaction wants the downloads model.
 		c.Respond(s.downloadsBoard())
+		s.publish(c)
 	case messages.QueryHealth:
 		// A board or an interaction wants the health model.
 		c.Respond(s.healthBoard())
@@ -128,6 +142,7 @@ func (s *Store) setServices(kinds map[string]string) {
 		}
 	}
 	s.changed()
+	s.countHealth()
 }
 
 func (s *Store) addSnapshot(m messages.Snapshot) {
@@ -163,6 +178,7 @@ func (s *Store) addHealth(m messages.Health) {
 	}
 	s.health[m.Service] = m
 	s.board = nil
+	s.countHealth()
 }
 
 func (s *Store) markFailed(m messages.ServiceFailed) {
@@ -174,6 +190,7 @@ func (s *Store) markFailed(m messages.ServiceFailed) {
 	h.State, h.Failed, h.Err = messages.HealthCritical, true, m.Reason
 	s.health[m.Service] = h
 	s.board = nil
+	s.countHealth()
 }
 
 func (s *Store) changed() {
@@ -196,7 +213,8 @@ func (s *Store) merge(c actor.Context) {
 	supervision.Go(system, self, func() any {
 		began := time.Now()
 		b := Merge(snaps, stale, now)
-		return merged{board: b, took: time.Since(began)}
+		n := countDownloading(b.Downloads)
+		return merged{board: b, downloading: n, took: time.Since(began)}
 	})
 }
 
@@ -204,6 +222,7 @@ func (s *Store) downloadsBoard() messages.DownloadsBoard {
 	if s.downloads == nil {
 		b := Merge(s.snapsWithPending(), s.stale, s.now())
 		s.downloads, s.dirty, s.lastMerge = &b, false, s.now()
+		s.downloading = countDownloading(b.Downloads)
 	}
 	return *s.downloads
 }
