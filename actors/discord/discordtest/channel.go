@@ -8,9 +8,10 @@ import (
 // channelFlags are the flags a bot may set on a channel message.
 const channelFlags = FlagSuppressEmbeds | 1<<12 // SUPPRESS_NOTIFICATIONS
 
-// knownChannel answers 10003 for any channel but the board channel.
+// knownChannel answers 10003 for any channel but the board channel and the other
+// channels of Options.OtherChannelIDs.
 func (e *Emulator) knownChannel(c *call) bool {
-	if c.param("channel") == e.opts.ChannelID {
+	if e.hasChannel(c.param("channel")) {
 		return true
 	}
 	e.violate(ViolationUnknownReference, c.r.Method, c.r.URL.Path, "unknown channel")

@@ -125,7 +125,7 @@ func (e *Emulator) State() State {
 	defer e.mu.Unlock()
 	st := State{
 		Guild:   map[string]any{"id": e.opts.GuildID, "name": guildName},
-		Channel: e.channelObject(), Connected: e.connectedLocked(),
+		Channel: e.channelObject(e.opts.ChannelID), Connected: e.connectedLocked(),
 		Commands: append([]Command{}, e.commands...), Violations: len(e.violations),
 		Messages: []map[string]any{},
 	}

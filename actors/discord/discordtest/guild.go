@@ -1,6 +1,8 @@
 package discordtest
 
 import (
+	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/bwmarrin/discordgo"
@@ -97,10 +99,34 @@ func (e *Emulator) roleObjects() []map[string]any {
 	}
 }
 
-func (e *Emulator) channelObject() map[string]any {
+// channelIDs lists the guild's text channels, the board channel first.
+func (e *Emulator) channelIDs() []string {
+	return append([]string{e.opts.ChannelID}, e.opts.OtherChannelIDs...)
+}
+
+func (e *Emulator) hasChannel(id string) bool {
+	return slices.Contains(e.channelIDs(), id)
+}
+
+// channelObjects describes every text channel of the guild, in position order.
+func (e *Emulator) channelObjects() []map[string]any {
+	var out []map[string]any
+	for _, id := range e.channelIDs() {
+		out = append(out, e.channelObject(id))
+	}
+	return out
+}
+
+// channelObject describes the channel id, one of channelIDs.
+func (e *Emulator) channelObject(id string) map[string]any {
+	pos := slices.Index(e.channelIDs(), id)
+	name := channelName
+	if pos > 0 {
+		name = fmt.Sprintf("%s-%d", channelName, pos+1)
+	}
 	return map[string]any{
-		"id": e.opts.ChannelID, "type": 0, "guild_id": e.opts.GuildID, "name": channelName,
-		"position": 0, "topic": nil, "nsfw": false, "last_message_id": e.lastMessageID(),
+		"id": id, "type": 0, "guild_id": e.opts.GuildID, "name": name,
+		"position": pos, "topic": nil, "nsfw": false, "last_message_id": e.lastMessageID(id),
 		"rate_limit_per_user": 0, "parent_id": nil, "flags": 0,
 		"permission_overwrites": []map[string]any{
 			{"id": e.opts.GuildID, "type": 0, "allow": "0", "deny": "0"},
@@ -108,8 +134,8 @@ func (e *Emulator) channelObject() map[string]any {
 	}
 }
 
-func (e *Emulator) lastMessageID() any {
-	list := e.messages[e.opts.ChannelID]
+func (e *Emulator) lastMessageID(channelID string) any {
+	list := e.messages[channelID]
 	for i := len(list) - 1; i >= 0; i-- {
 		if !list[i].Ephemeral() {
 			return list[i].ID
@@ -136,7 +162,7 @@ func (e *Emulator) guildCreate() map[string]any {
 	g["member_count"] = len(e.people()) + 1
 	g["large"] = false
 	g["joined_at"] = "2024-01-01T00:00:00.000000+00:00"
-	g["channels"] = []map[string]any{e.channelObject()}
+	g["channels"] = e.channelObjects()
 	g["threads"] = []any{}
 	g["members"] = []any{}
 	g["voice_states"] = []any{}

@@ -177,7 +177,7 @@ func (e *Emulator) build(r InteractRequest) (*interaction, map[string]any, error
 		return nil, nil, err
 	}
 	e.mu.Lock()
-	ch := e.channelObject()
+	ch := e.channelObject(e.opts.ChannelID)
 	e.mu.Unlock()
 	payload["type"], payload["data"], payload["channel"] = in.kind, data, ch
 	return in, payload, nil

@@ -173,7 +173,7 @@ func (e *Emulator) resolved(defs []*discordgo.ApplicationCommandOption, given ma
 		case discordgo.ApplicationCommandOptionChannel:
 			if id == e.opts.ChannelID {
 				e.mu.Lock()
-				put("channels", id, e.channelObject())
+				put("channels", id, e.channelObject(e.opts.ChannelID))
 				e.mu.Unlock()
 			}
 		}

@@ -184,9 +184,9 @@ func (e *Emulator) getGuildChannels(c *call) {
 		return
 	}
 	e.mu.Lock()
-	ch := e.channelObject()
+	chs := e.channelObjects()
 	e.mu.Unlock()
-	c.reply(200, []any{ch})
+	c.reply(200, chs)
 }
 
 func (e *Emulator) getMember(c *call) {
@@ -209,13 +209,11 @@ func (e *Emulator) getMember(c *call) {
 }
 
 func (e *Emulator) getChannel(c *call) {
-	if c.param("channel") != e.opts.ChannelID {
-		e.violate(ViolationUnknownReference, c.r.Method, c.r.URL.Path, "unknown channel")
-		c.fail(errUnknownChannel)
+	if !e.knownChannel(c) {
 		return
 	}
 	e.mu.Lock()
-	ch := e.channelObject()
+	ch := e.channelObject(c.param("channel"))
 	e.mu.Unlock()
 	c.reply(200, ch)
 }

@@ -42,6 +42,11 @@ type Options struct {
 	Token, ApplicationID, GuildID, ChannelID string
 	AdminUserID, MemberUserID, AdminRoleID   string
 	BotUserID                                string
+	// OtherChannelIDs are more text channels of the guild, where the bot may do what
+	// it does in ChannelID: post, list, edit and delete messages. They are listed with
+	// the guild's channels and answer GET /channels/{id}; interactions still happen
+	// in ChannelID. A test moves discarr's boards to one of them.
+	OtherChannelIDs []string
 	// HeartbeatInterval is announced in HELLO.
 	HeartbeatInterval time.Duration
 	// HeartbeatGrace is how long past HeartbeatInterval the emulator waits for a
