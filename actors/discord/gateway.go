@@ -5,12 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
-	"net/http"
 	"net/url"
-	"runtime/debug"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -37,10 +32,6 @@ type GatewayConfig struct {
 	Log     *slog.Logger
 }
 
-// ErrTokenRefused says Discord does not accept the bot token.
-var ErrTokenRefused = errors.New("discord refused the bot token: check discord.token " +
-	"(Developer Portal → your application → Bot → Reset Token)")
-
 // Connected is published on the event stream when the gateway is ready.
 type Connected struct {
 	AppID, BotID, BotName string
@@ -49,8 +40,10 @@ type Connected struct {
 // Gateway is the gateway actor: it owns the discordgo Session and forwards every
 // interaction to the interactions actor. A connection attempt that does not reach
 // READY (or RESUMED) in time is thrown away with its socket, and a new one built
-// with backoff: discordgo's Open may return before READY (after op 9) or never
-// return at all (op 7 as the first frame deadlocks it).
+// with backoff: discordgo's Open may return before READY (after op 9) or wait on a
+// server that says nothing. The connection is watched (see connWatch) for what
+// discordgo does not report: the close code, and op 7 while Open runs, which would
+// deadlock it.
 type Gateway struct {
 	cfg      GatewayConfig
 	session  *discordgo.Session
@@ -58,7 +51,7 @@ type Gateway struct {
 	attempts uint64 // sessions built
 	opens    uint64 // Open calls, resumes included
 	waiting  bool   // the current open has not seen READY or RESUMED yet
-	conn     *connHolder
+	conn     *connWatch
 	timer    *time.Timer
 	deadline *time.Timer
 	ready    bool
@@ -88,6 +81,9 @@ type readyEvent struct {
 type commandsDone struct{ err error }
 
 type disconnected struct{ attempt uint64 }
+
+// reopenNow ends the pause before opening the same session again.
+type reopenNow struct{ attempt uint64 }
 
 // NewGateway returns the producer of the gateway actor.
 func NewGateway(cfg GatewayConfig) actor.Producer {
@@ -125,6 +121,11 @@ func (g *Gateway) Receive(c actor.Context) {
 	case disconnected:
 		// The socket closed under an open session: open it again (a RESUME).
 		g.reopen(c, m)
+	case reopenNow:
+		// Discord asked for a reconnect while we connected, and we waited a bit.
+		if m.attempt == g.attempts && g.session != nil && !g.stopped {
+			g.open(c, g.session)
+		}
 	case messages.Ping:
 		// The watchdog checks that we answer.
 		c.Respond(messages.Pong{})
@@ -149,12 +150,18 @@ func (g *Gateway) reopen(c actor.Context, m disconnected) {
 	if m.attempt != g.attempts || g.session == nil || g.stopped {
 		return
 	}
-	if g.waiting {
-		// Closed before READY or RESUMED: resuming again at once would spin.
-		g.failed(c, errors.New("gateway closed the connection before READY"))
+	code := g.conn.closeCode()
+	if g.waiting || fatalClose(code) {
+		// Closed before READY or RESUMED (resuming again at once would spin), or
+		// for good.
+		err := errors.New("gateway closed the connection before READY")
+		if code != 0 {
+			err = &websocket.CloseError{Code: code}
+		}
+		g.failed(c, err)
 		return
 	}
-	g.cfg.Log.Warn("gateway connection lost; reconnecting")
+	g.cfg.Log.Warn("gateway connection lost; reconnecting", "close_code", code)
 	g.open(c, g.session)
 }
 
@@ -163,8 +170,13 @@ func (g *Gateway) reopen(c actor.Context, m disconnected) {
 func (g *Gateway) open(c actor.Context, s *discordgo.Session) {
 	g.opens++
 	g.waiting = true
-	open, self, system := g.opens, c.Self(), c.ActorSystem()
-	go func() { system.Root.Send(self, opened{open: open, err: s.Open()}) }()
+	open, self, system, watch := g.opens, c.Self(), c.ActorSystem(), g.conn
+	watch.opening.Store(true)
+	go func() {
+		err := s.Open()
+		watch.opening.Store(false)
+		system.Root.Send(self, opened{open: open, err: err})
+	}()
 	g.stopDeadline()
 	g.deadline = time.AfterFunc(g.cfg.OpenTimeout, func() { system.Root.Send(self, openDeadline{open: open}) })
 }
@@ -205,10 +217,19 @@ func (g *Gateway) failed(c actor.Context, err error) {
 	}
 	g.attempt++
 	delay := min(time.Second<<min(g.attempt-1, 6), time.Minute)
+	self, system := c.Self(), c.ActorSystem()
+	if errors.Is(err, errReconnectEarly) && g.session != nil {
+		// Discord asked us to come back: keep the session, so the next open
+		// resumes it when it got as far as READY before.
+		g.cfg.Log.Warn("gateway asked to reconnect while connecting; reconnecting",
+			"attempt", g.attempt, "retry_in", delay.String())
+		attempt := g.attempts
+		g.timer = time.AfterFunc(delay, func() { system.Root.Send(self, reopenNow{attempt: attempt}) })
+		return
+	}
 	g.cfg.Log.Warn("gateway connection failed; retrying", "err", err.Error(),
 		"attempt", g.attempt, "retry_in", delay.String())
 	g.close()
-	self, system := c.Self(), c.ActorSystem()
 	g.timer = time.AfterFunc(delay, func() { system.Root.Send(self, connect{}) })
 }
 
@@ -236,69 +257,6 @@ func (g *Gateway) onResumed(m resumedEvent) {
 	}
 }
 
-// fatalClose reports close codes after which Discord will never accept the session.
-func fatalClose(code int) bool {
-	return code == 4004 || (code >= 4010 && code <= 4014)
-}
-
-func (g *Gateway) fatal(c actor.Context, ce *websocket.CloseError) {
-	g.close()
-	err := fmt.Errorf("gateway closed with %d %s", ce.Code, ce.Text)
-	if ce.Code == 4004 {
-		ctx, cancel := context.WithTimeout(g.cfg.Ctx, 10*time.Second)
-		_, meErr := g.cfg.REST.Me(ctx)
-		cancel()
-		var api *APIError
-		if errors.As(meErr, &api) && api.Status == http.StatusUnauthorized {
-			err = ErrTokenRefused
-		}
-	} else {
-		err = fmt.Errorf("%w: the bot may not use these gateway intents (%d)", err, ce.Code)
-	}
-	g.cfg.Log.Error("discord will not accept this bot", "err", err.Error())
-	if g.cfg.OnFatal != nil {
-		g.cfg.OnFatal(err)
-	}
-}
-
-func (g *Gateway) onReady(c actor.Context, m readyEvent) {
-	if !g.live(m.attempt) {
-		return
-	}
-	if g.cfg.AppID == "" {
-		g.cfg.AppID = m.appID
-	}
-	name := ""
-	if m.user != nil {
-		name = m.user.Username
-	}
-	if !g.ready {
-		g.cfg.Log.Info("connected to discord", "bot", name, "application_id", g.cfg.AppID)
-	}
-	g.ready = true
-	c.ActorSystem().EventStream.Publish(Connected{AppID: g.cfg.AppID, BotName: name})
-	if g.commands {
-		return
-	}
-	self, system, cfg := c.Self(), c.ActorSystem(), g.cfg
-	go func() {
-		ctx, cancel := context.WithTimeout(cfg.Ctx, 30*time.Second)
-		defer cancel()
-		_, err := cfg.REST.OverwriteCommands(ctx, cfg.AppID, cfg.GuildID, Commands())
-		system.Root.Send(self, commandsDone{err: err})
-	}()
-	g.commands = true
-}
-
-func (g *Gateway) commandsDone(m commandsDone) {
-	if m.err != nil {
-		g.commands = false
-		g.cfg.Log.Error("register slash commands", "guild", g.cfg.GuildID, "err", m.err.Error())
-		return
-	}
-	g.cfg.Log.Info("slash commands registered", "guild", g.cfg.GuildID)
-}
-
 func (g *Gateway) close() {
 	if g.timer != nil {
 		g.timer.Stop()
@@ -311,118 +269,4 @@ func (g *Gateway) close() {
 		g.session = nil
 		go func() { _ = s.Close() }()
 	}
-}
-
-// newSession builds a discordgo Session pointed at the configured server, with
-// every event handler guarded against panics.
-func (g *Gateway) newSession(c actor.Context, attempt uint64) (*discordgo.Session, *connHolder) {
-	s, _ := discordgo.New("Bot " + g.cfg.Token)
-	s.Client = &http.Client{Timeout: 20 * time.Second, Transport: &rewrite{to: g.cfg.APIURL}}
-	s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages
-	s.StateEnabled = false
-	// discordgo's own reconnect loop can reopen a Session after Close (a zombie
-	// that keeps taking interactions); the actor reconnects instead.
-	s.ShouldReconnectOnError = false
-	s.ShouldRetryOnRateLimit = false
-	s.LogLevel = discordgo.LogWarning
-
-	holder := &connHolder{}
-	dialer := &net.Dialer{Timeout: 15 * time.Second}
-	s.Dialer = &websocket.Dialer{
-		HandshakeTimeout: 15 * time.Second,
-		NetDialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			conn, err := dialer.DialContext(ctx, network, addr)
-			if err == nil {
-				holder.set(conn)
-			}
-			return conn, err
-		},
-	}
-
-	self, system, log := c.Self(), c.ActorSystem(), g.cfg.Log
-	s.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) {
-		defer guardEvent(log, "READY")
-		ev := readyEvent{attempt: attempt, user: r.User}
-		if r.Application != nil {
-			ev.appID = r.Application.ID
-		}
-		system.Root.Send(self, ev)
-	})
-	s.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) {
-		defer guardEvent(log, "INTERACTION_CREATE")
-		system.Root.Send(g.cfg.Interactions, Interaction{Interaction: i.Interaction, Received: time.Now()})
-	})
-	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) {
-		defer guardEvent(log, "RESUMED")
-		system.Root.Send(self, resumedEvent{attempt: attempt})
-	})
-	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) {
-		defer guardEvent(log, "DISCONNECT")
-		system.Root.Send(self, disconnected{attempt: attempt})
-	})
-	s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageDelete) {
-		defer guardEvent(log, "MESSAGE_DELETE")
-		if m.Message != nil {
-			system.EventStream.Publish(MessageDeleted{ChannelID: m.ChannelID, MessageID: m.ID})
-		}
-	})
-	return s, holder
-}
-
-// guardEvent keeps a panic in an event handler from killing the process: discordgo
-// runs handlers in goroutines without recover.
-func guardEvent(log *slog.Logger, event string) {
-	if r := recover(); r != nil {
-		log.Error("gateway event handler crashed", "event", event, "panic", fmt.Sprint(r),
-			"stack", string(debug.Stack()))
-	}
-}
-
-// connHolder remembers the gateway's raw connection, so that a hung Open can be
-// freed by closing it.
-type connHolder struct {
-	mu   sync.Mutex
-	conn net.Conn
-}
-
-func (h *connHolder) set(c net.Conn) {
-	h.mu.Lock()
-	h.conn = c
-	h.mu.Unlock()
-}
-
-func (h *connHolder) close() {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.conn != nil {
-		_ = h.conn.Close()
-		h.conn = nil
-	}
-}
-
-// rewrite sends discordgo's requests for discord.com to the configured server.
-// discordgo computes its endpoint URLs once at init, so this is the way to point a
-// Session elsewhere.
-type rewrite struct{ to *url.URL }
-
-func (r *rewrite) RoundTrip(req *http.Request) (*http.Response, error) {
-	out := req.Clone(req.Context())
-	out.URL.Scheme, out.URL.Host = r.to.Scheme, r.to.Host
-	if base := strings.TrimSuffix(r.to.Path, "/"); base != "" {
-		out.URL.Path = base + out.URL.Path
-	}
-	out.Host = r.to.Host
-	return http.DefaultTransport.RoundTrip(out)
-}
-
-var routeLogsOnce sync.Once
-
-// routeLibraryLogs sends discordgo's own log lines to our logger at Debug: what
-// matters to an admin, the gateway actor logs itself.
-func routeLibraryLogs(log *slog.Logger) {
-	routeLogsOnce.Do(func() {
-		discordgo.Logger = func(_, _ int, format string, a ...any) {
-			log.Debug(fmt.Sprintf(format, a...), "lib", "discordgo")
-		}
-	})
 }

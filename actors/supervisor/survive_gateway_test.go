@@ -2,6 +2,7 @@ package supervisor_test
 
 import (
 	"errors"
+	"runtime/pprof"
 	"strings"
 	"testing"
 	"time"
@@ -88,8 +89,9 @@ func TestDisallowedIntentsAreFatal(t *testing.T) {
 }
 
 // TestReconnectAsFirstFrameIsThrownAway makes a fresh connection get op 7 instead of
-// READY, which deadlocks discordgo's Open: discarr drops that session after its open
-// timeout and identifies on a new one.
+// READY. discordgo's Open would deadlock on it (it handles the op holding the lock it
+// then takes to close); discarr fails that read instead, reconnects at once on the
+// same Session, and leaves no goroutine stuck inside discordgo.
 func TestReconnectAsFirstFrameIsThrownAway(t *testing.T) {
 	t.Parallel()
 	s := newSurvivor(t)
@@ -110,8 +112,53 @@ func TestReconnectAsFirstFrameIsThrownAway(t *testing.T) {
 	})
 	s.ackDownloads(t)
 	s.noFatal(t)
-	if n := s.countLines("gateway connection failed", "no READY within"); n == 0 {
-		t.Fatalf("the log does not say the deadlocked open was given up:\n%s", s.logs)
+	if n := s.countLines("gateway asked to reconnect while connecting"); n == 0 {
+		t.Fatalf("the log does not say Discord asked for a reconnect:\n%s", s.logs)
+	}
+	if n := s.countLines("no READY within"); n != 0 {
+		t.Fatalf("discarr waited out its open timeout instead of reconnecting:\n%s", s.logs)
+	}
+	if stuck := stuckInOpen(); stuck != "" {
+		t.Fatalf("a goroutine is stuck inside discordgo's Open:\n%s", stuck)
+	}
+	assertNoViolations(t, s.emu)
+}
+
+// stuckInOpen returns the stack of a goroutine that waits inside discordgo's Open
+// for a lock Open itself holds, or "".
+func stuckInOpen() string {
+	var b strings.Builder
+	_ = pprof.Lookup("goroutine").WriteTo(&b, 2)
+	for _, g := range strings.Split(b.String(), "\n\n") {
+		if strings.Contains(g, "discordgo.(*Session).Open(") && strings.Contains(g, "discordgo.(*Session).CloseWithCode(") {
+			return g
+		}
+	}
+	return ""
+}
+
+// TestRefusedTokenAfterInvalidSession has Discord end the live session with op 9
+// and then refuse the token on the identify that follows, a close that discordgo's
+// reader sees rather than Open: discarr still exits with ErrTokenRefused.
+func TestRefusedTokenAfterInvalidSession(t *testing.T) {
+	t.Parallel()
+	s := newSurvivor(t)
+	rest := s.emu.Inject(dt.Fault{Kind: dt.FaultError, Status: 401, Code: 0, Route: dt.RouteOther,
+		Method: "GET", Times: dt.Always})
+	for _, on := range []dt.Trigger{dt.OnIdentify, dt.OnResume} {
+		s.emu.Inject(dt.Fault{Kind: dt.FaultClose, Code: 4004, On: on, Times: dt.Always})
+	}
+	op9 := s.emu.Inject(dt.Fault{Kind: dt.FaultInvalidSession, On: dt.OnHeartbeat})
+	s.fired(t, op9, "op 9")
+	waitFor(t, settle, "OnFatal", func() bool { return len(s.fatal()) > 0 })
+	if s.emu.Fired(rest) == 0 {
+		t.Fatal("4004 was not confirmed through GET /users/@me")
+	}
+	if err := s.fatal()[0]; !errors.Is(err, discord.ErrTokenRefused) {
+		t.Fatalf("OnFatal got %v, want ErrTokenRefused", err)
+	}
+	if n := s.countLines("gateway connection failed; retrying"); n != 0 {
+		t.Fatalf("discarr retried a refused token:\n%s", s.logs)
 	}
 	assertNoViolations(t, s.emu)
 }
