@@ -26,15 +26,23 @@ const APIVersion = "10"
 // holding bucket locks, retries 429s without a cap, shares one bucket for every
 // interaction's @original and sends stray keys on edits.
 type REST struct {
-	base  *url.URL // .../api/v10/
-	token string
-	http  *http.Client
-	agent string
+	base   *url.URL // .../api/v10/
+	token  string
+	http   *http.Client
+	agent  string
+	global *globalLimit
+	now    func() time.Time
 
 	mu      sync.Mutex
 	buckets map[string]bucket
-	global  time.Time
-	now     func() time.Time
+}
+
+// globalLimit is Discord's budget across every request made with one bot token: the
+// clients that share a token share it, so that after a global 429 none of them
+// sends. Interaction callbacks and follow-ups are not bound to it.
+type globalLimit struct {
+	mu    sync.Mutex
+	until time.Time
 }
 
 type bucket struct {
@@ -52,8 +60,21 @@ func NewREST(apiURL *url.URL, token string, client *http.Client, version string)
 	}
 	return &REST{
 		base: &base, token: token, http: client, buckets: map[string]bucket{}, now: time.Now,
-		agent: "DiscordBot (https://github.com/discarr/discarr, " + version + ")",
+		agent:  "DiscordBot (https://github.com/discarr/discarr, " + version + ")",
+		global: &globalLimit{},
 	}
+}
+
+// Sibling returns a client for the same server and token with buckets of its own,
+// so that its routes never wait behind r's, and the token's global limit shared
+// with r. client, when not nil, replaces r's HTTP client, to keep the connection
+// pools apart too.
+func (r *REST) Sibling(client *http.Client) *REST {
+	if client == nil {
+		client = r.http
+	}
+	return &REST{base: r.base, token: r.token, http: client, agent: r.agent, global: r.global,
+		now: r.now, buckets: map[string]bucket{}}
 }
 
 // APIError is a refusal from Discord, or a request held back because Discord would
@@ -102,7 +123,7 @@ const (
 // receives the JSON answer.
 func (r *REST) Do(ctx context.Context, method, path string, body, out any) error {
 	route := routeKey(method, path)
-	if wait := r.holdFor(route); wait > 0 {
+	if wait := r.holdFor(route, usesToken(path)); wait > 0 {
 		metrics.CountRateLimitHeld(route)
 		return &APIError{Method: method, Route: redactPath(path), Status: http.StatusTooManyRequests,
 			RetryAfter: wait, Held: true}
@@ -154,7 +175,7 @@ func (r *REST) newRequest(ctx context.Context, method, path string, body any) (*
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	if !strings.HasPrefix(path, "/interactions/") && !strings.HasPrefix(path, "/webhooks/") {
+	if usesToken(path) {
 		req.Header.Set("Authorization", "Bot "+r.token)
 	}
 	req.Header.Set("User-Agent", r.agent)
@@ -184,22 +205,28 @@ func (r *REST) refusal(method, path string, resp *http.Response, data []byte) er
 			e.RetryAfter = time.Second
 		}
 		if e.Global || resp.Header.Get("X-RateLimit-Global") == "true" {
-			r.mu.Lock()
-			r.global = r.now().Add(e.RetryAfter)
-			r.mu.Unlock()
+			r.global.mu.Lock()
+			r.global.until = r.now().Add(e.RetryAfter)
+			r.global.mu.Unlock()
 		}
 	}
 	return e
 }
 
-// holdFor is how long a request on route must wait for its bucket, or zero.
-func (r *REST) holdFor(route string) time.Duration {
+// holdFor is how long a request on route must wait for its bucket, or for the
+// token's global limit when it is sent with the token; zero when it may go.
+func (r *REST) holdFor(route string, global bool) time.Duration {
+	now := r.now()
+	if global {
+		r.global.mu.Lock()
+		until := r.global.until
+		r.global.mu.Unlock()
+		if now.Before(until) {
+			return until.Sub(now)
+		}
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	now := r.now()
-	if now.Before(r.global) {
-		return r.global.Sub(now)
-	}
 	b, ok := r.buckets[route]
 	if !ok || b.remaining > 0 || !now.Before(b.reset) {
 		return 0
@@ -222,6 +249,12 @@ func (r *REST) learn(route string, resp *http.Response) {
 	defer r.mu.Unlock()
 	r.buckets[route] = bucket{remaining: rem,
 		reset: r.now().Add(time.Duration(after * float64(time.Second)))}
+}
+
+// usesToken reports whether a request on path is sent with the bot token: an
+// interaction's callback and follow-ups are authorised by the interaction's own token.
+func usesToken(path string) bool {
+	return !strings.HasPrefix(path, "/interactions/") && !strings.HasPrefix(path, "/webhooks/")
 }
 
 // routeKey names the rate-limit bucket of a request: the method and the path with

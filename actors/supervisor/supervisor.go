@@ -161,6 +161,8 @@ func (s *Supervisor) build(c actor.Context) {
 func (s *Supervisor) spawnDiscord(c actor.Context, cfg *config.Config) {
 	s.gen++
 	log := s.opts.Log
+	// One client per role, so that no role's requests wait behind another's buckets;
+	// they share the token's global limit.
 	boardREST := discord.NewREST(cfg.Discord.APIURL, cfg.Discord.Token.Reveal(), restClient(), s.opts.Version)
 	s.boards = nil
 	for _, b := range []discord.Board{discord.BoardDownloads, discord.BoardHealth} {
@@ -170,13 +172,13 @@ func (s *Supervisor) spawnDiscord(c actor.Context, cfg *config.Config) {
 		})))
 	}
 
-	s.core.Interactions = s.spawnInteractions(c)
+	s.core.Interactions = s.spawnInteractions(c, boardREST.Sibling(restClient()))
 	c.Send(s.core.Interactions, s.servicesMessage())
 
 	s.core.Gateway = s.spawn(c, s.named("gateway"), discord.NewGateway(discord.GatewayConfig{
 		Token: cfg.Discord.Token.Reveal(), APIURL: cfg.Discord.APIURL, GuildID: cfg.Discord.GuildID,
 		AppID: cfg.Discord.ApplicationID, Interactions: s.core.Interactions,
-		REST:    discord.NewREST(cfg.Discord.APIURL, cfg.Discord.Token.Reveal(), restClient(), s.opts.Version),
+		REST:    boardREST.Sibling(restClient()),
 		OnFatal: s.opts.OnFatal, OpenTimeout: s.opts.GatewayOpenTimeout, Ctx: s.opts.Ctx, Log: log,
 	}))
 }
@@ -200,11 +202,11 @@ func (s *Supervisor) spawn(c actor.Context, name string, p actor.Producer, opts 
 // spawnInteractions starts the interactions actor, whose children (one per
 // interaction) are stopped, never restarted, when they crash: a restarted child
 // would acknowledge its interaction twice.
-func (s *Supervisor) spawnInteractions(c actor.Context) *actor.PID {
+func (s *Supervisor) spawnInteractions(c actor.Context, rest *discord.REST) *actor.PID {
 	cfg := s.opts.Config
 	stopChild := actor.NewOneForOneStrategy(0, 0, func(any) actor.Directive { return actor.StopDirective })
 	return s.spawn(c, s.named("interactions"), discord.NewInteractions(discord.InteractionsConfig{
-		REST:   discord.NewREST(cfg.Discord.APIURL, cfg.Discord.Token.Reveal(), restClient(), s.opts.Version),
+		REST:   rest,
 		Store:  s.core.Store,
 		Admins: discord.Admins{Roles: cfg.Discord.AdminRoleIDs, Users: cfg.Discord.AdminUserIDs},
 		Ctx:    s.opts.Ctx, Log: s.opts.Log,
