@@ -12,6 +12,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
 
+	"github.com/discarr/discarr/actors/metrics"
 	"github.com/discarr/discarr/messages"
 )
 
@@ -131,6 +132,7 @@ func (g *Gateway) Receive(c actor.Context) {
 		c.Respond(messages.Pong{})
 	case *actor.Stopping, *actor.Restarting:
 		g.stopped = true
+		metrics.SetGatewayConnected(false)
 		g.close()
 	}
 }
@@ -151,6 +153,8 @@ func (g *Gateway) reopen(c actor.Context, m disconnected) {
 		return
 	}
 	code := g.conn.closeCode()
+	metrics.SetGatewayConnected(false)
+	metrics.CountGatewayReconnect(code)
 	if g.waiting || fatalClose(code) {
 		// Closed before READY or RESUMED (resuming again at once would spin), or
 		// for good.
@@ -189,6 +193,12 @@ func (g *Gateway) opened(c actor.Context, m opened) {
 		g.cfg.Log.Debug("gateway socket open")
 		return
 	}
+	var ce *websocket.CloseError
+	if errors.As(m.err, &ce) {
+		metrics.CountGatewayReconnect(ce.Code)
+	} else {
+		metrics.CountGatewayReconnect(0)
+	}
 	g.failed(c, m.err)
 }
 
@@ -201,6 +211,7 @@ func (g *Gateway) expired(c actor.Context, m openDeadline) {
 	if g.conn != nil {
 		g.conn.close()
 	}
+	metrics.CountGatewayReconnect(0)
 	g.failed(c, fmt.Errorf("no READY within %s", g.cfg.OpenTimeout))
 }
 
@@ -209,6 +220,7 @@ func (g *Gateway) expired(c actor.Context, m openDeadline) {
 func (g *Gateway) failed(c actor.Context, err error) {
 	g.opens++ // late outcomes of this open are ignored
 	g.waiting = false
+	metrics.SetGatewayConnected(false)
 	g.stopDeadline()
 	var ce *websocket.CloseError
 	if errors.As(err, &ce) && fatalClose(ce.Code) {
@@ -248,6 +260,7 @@ func (g *Gateway) live(attempt uint64) bool {
 	g.waiting = false
 	g.attempt = 0
 	g.stopDeadline()
+	metrics.SetGatewayConnected(true)
 	return true
 }
 

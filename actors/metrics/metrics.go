@@ -1,7 +1,7 @@
 // Package metrics owns discarr's Prometheus metrics and the optional HTTP endpoint
 // that serves them with a health check: how long service polls take and how often
 // they fail, each service's health, interaction acknowledgement latency, Discord
-// requests and rate limits, actor restarts and board edits.
+// requests and rate limits, actor restarts, board edits and the gateway's state.
 //
 // Every metric lives on the package's own registry, never on Prometheus's global
 // one. The recording functions are cheap and safe for concurrent use, and they
@@ -59,12 +59,21 @@ var (
 		Name: "discarr_board_edits_total",
 		Help: "Edits (and posts) of a board message sent to Discord.",
 	}, []string{"board"})
+	gatewayConnected = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "discarr_gateway_connected",
+		Help: "1 while the Discord gateway session is live (READY or RESUMED seen), 0 while connecting.",
+	})
+	gatewayReconnects = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "discarr_gateway_reconnects_total",
+		Help: "Gateway connections that ended or failed, so that discarr connected again, " +
+			`by Discord's close code ("none" when the connection ended without one).`,
+	}, []string{"close_code"})
 )
 
 func init() {
 	registry.MustRegister(
 		pollDuration, pollErrors, serviceHealth, ackSeconds, discordRequests,
-		discordRateLimited, boardEdits,
+		discordRateLimited, boardEdits, gatewayConnected, gatewayReconnects,
 		prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "discarr_actor_restarts_total",
 			Help: "Restarts of crashed actors the supervisors scheduled.",
@@ -143,3 +152,22 @@ func CountRateLimitHeld(route string) { discordRateLimited.WithLabelValues(route
 
 // CountBoardEdit records one message edit (or post) of a board, such as "downloads".
 func CountBoardEdit(board string) { boardEdits.WithLabelValues(board).Inc() }
+
+// SetGatewayConnected records whether the gateway session is live.
+func SetGatewayConnected(live bool) {
+	v := 0.0
+	if live {
+		v = 1
+	}
+	gatewayConnected.Set(v)
+}
+
+// CountGatewayReconnect records a gateway connection that ended or failed with the
+// close code Discord sent, 0 for none.
+func CountGatewayReconnect(code int) {
+	label := "none"
+	if code != 0 {
+		label = strconv.Itoa(code)
+	}
+	gatewayReconnects.WithLabelValues(label).Inc()
+}

@@ -57,6 +57,8 @@ func TestMetricsEndpointExposesEveryMetric(t *testing.T) {
 	metrics.CountDiscordRequest("GET /users/@me", 0)
 	metrics.CountRateLimitHeld("POST /channels/7/messages")
 	metrics.CountBoardEdit("downloads_m")
+	metrics.CountGatewayReconnect(4009)
+	metrics.CountGatewayReconnect(0)
 
 	base, _ := serve(t, func() bool { return true })
 	status, body := get(t, base+"/metrics")
@@ -77,6 +79,9 @@ func TestMetricsEndpointExposesEveryMetric(t *testing.T) {
 		`discarr_discord_rate_limited_total{route="PATCH /channels/7/messages/:id"} 1`,
 		`discarr_discord_rate_limited_total{route="POST /channels/7/messages"} 1`,
 		`discarr_board_edits_total{board="downloads_m"} 1`,
+		`discarr_gateway_reconnects_total{close_code="4009"}`,
+		`discarr_gateway_reconnects_total{close_code="none"}`,
+		"# TYPE discarr_gateway_connected gauge",
 		"# TYPE discarr_actor_restarts_total counter",
 		"# TYPE discarr_actor_panics_total counter",
 		"go_goroutines ",

@@ -3,12 +3,14 @@ package supervisor_test
 import (
 	"errors"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/discarr/discarr/actors/discord"
 	dt "github.com/discarr/discarr/actors/discord/discordtest"
+	"github.com/discarr/discarr/actors/metrics"
 )
 
 // TestGatewayFaultsAreSurvived breaks the live gateway connection in each way Discord
@@ -39,9 +41,36 @@ func TestGatewayFaultsAreSurvived(t *testing.T) {
 			s.sessionSince(t, since)
 			s.ackDownloads(t)
 			s.noFatal(t)
+			if tt.fault.Kind == dt.FaultClose {
+				if n := gatewayReconnects(t, strconv.Itoa(tt.fault.Code)); n == 0 {
+					t.Errorf("discarr_gateway_reconnects_total has no close_code=%d", tt.fault.Code)
+				}
+			}
 			assertNoViolations(t, s.emu)
 		})
 	}
+}
+
+// gatewayReconnects reads discarr_gateway_reconnects_total for one close code.
+func gatewayReconnects(t *testing.T, code string) float64 {
+	t.Helper()
+	families, err := metrics.Registry().Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() != "discarr_gateway_reconnects_total" {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "close_code" && l.GetValue() == code {
+					return m.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	return 0
 }
 
 // TestRefusedTokenIsFatal has Discord close the live session with 4004 and refuse
