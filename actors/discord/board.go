@@ -61,6 +61,8 @@ type BoardActor struct {
 	// stale is a board Discord will not let us edit again (30046): it is deleted once
 	// its replacement is posted, and never adopted.
 	stale string
+	// retiring: the board moved away and goes once its request in flight is answered.
+	retiring bool
 }
 
 type boardTick struct{}
@@ -95,6 +97,10 @@ func (b *BoardActor) Receive(c actor.Context) {
 		b.draw(c, RenderHealth(m, "", false, time.Time{}))
 	case boardSent:
 		// Discord answered our create or edit.
+		if b.retiring {
+			b.retired(c, m)
+			return
+		}
 		b.settle(c, m)
 	case MessageDeleted:
 		// Someone deleted a message in the channel; ours?
@@ -140,6 +146,9 @@ func (b *BoardActor) stop(c actor.Context) {
 // draw queues p when it differs from what Discord shows, and sends it when nothing
 // is in flight. The next redraw is scheduled either way.
 func (b *BoardActor) draw(c actor.Context, p Payload) {
+	if b.retiring {
+		return
+	}
 	b.schedule(c, b.cfg.Interval)
 	h := hashPayload(p)
 	if h == b.sent && b.msgID != "" {
@@ -263,76 +272,6 @@ func (b *BoardActor) requeue(m boardSent) {
 	if b.pending == nil {
 		b.sent = [32]byte{} // force a redraw on the next tick
 	}
-}
-
-// replace forgets a message that is gone (deleted underneath, or too old to edit
-// again) and posts a new one at once, once.
-func (b *BoardActor) replace(c actor.Context, m boardSent, api *APIError) {
-	old := b.msgID
-	b.msgID, b.sent = "", [32]byte{}
-	b.persist()
-	b.reposts++
-	if b.reposts > 3 {
-		b.cfg.Log.Warn("board keeps disappearing; trying again at the next redraw", "board", b.cfg.Board.Name())
-		return
-	}
-	if api.Code == CodeMaxOldEdits && old != "" {
-		// Post the fresh one first, then delete this one: never no board, never two.
-		b.cfg.Log.Info("board is too old to edit again; posting a fresh one", "board", b.cfg.Board.Name())
-		b.stale = old
-	} else {
-		b.cfg.Log.Info("board message is gone; posting it again", "board", b.cfg.Board.Name(),
-			"channel", b.cfg.Channel)
-	}
-	c.Send(c.Self(), Refresh{})
-}
-
-// deny reports a permission problem once, and stops sending until a restart or a
-// reload brings a new configuration.
-func (b *BoardActor) deny(api *APIError) {
-	b.denied = true
-	b.cfg.Log.Error("discarr may not post in the board channel: grant it View Channel, "+
-		"Send Messages, Embed Links and Read Message History there",
-		"board", b.cfg.Board.Name(), "channel", b.cfg.Channel, "code", api.Code, "err", api.Message)
-}
-
-// dropStale deletes the board that a fresh one replaced.
-func (b *BoardActor) dropStale() {
-	old := b.stale
-	if old == "" || old == b.msgID {
-		return
-	}
-	b.stale = ""
-	rest, ch, ctx := b.cfg.REST, b.cfg.Channel, b.cfg.Ctx
-	go func() {
-		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		defer cancel()
-		_ = rest.DeleteMessage(ctx, ch, old)
-	}()
-}
-
-func (b *BoardActor) deleted(c actor.Context, m MessageDeleted) {
-	if m.ChannelID != b.cfg.Channel || m.MessageID != b.msgID || b.msgID == "" {
-		return
-	}
-	b.cfg.Log.Info("board message was deleted; posting it again", "board", b.cfg.Board.Name())
-	b.msgID, b.sent = "", [32]byte{}
-	b.persist()
-	c.Send(c.Self(), Refresh{})
-}
-
-func (b *BoardActor) retire(c actor.Context) {
-	if id := b.msgID; id != "" {
-		rest, ch, ctx := b.cfg.REST, b.cfg.Channel, b.cfg.Ctx
-		go func() {
-			ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-			defer cancel()
-			_ = rest.DeleteMessage(ctx, ch, id)
-		}()
-	}
-	b.msgID = ""
-	b.persist()
-	c.Stop(c.Self())
 }
 
 func (b *BoardActor) persist() {

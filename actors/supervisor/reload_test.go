@@ -61,8 +61,8 @@ func TestReloadMovingTheChannelMovesTheBoards(t *testing.T) {
 	stop := s.start(t, s.config(t, ""))
 	s.waitBoards(t)
 	old := s.emu.Info().ChannelID
-	// The board actors must know their messages before the reload: a board retired
-	// while its first post is in flight leaves that post behind.
+	// Reload once the board actors know their messages (a reload while the first
+	// posts are in flight is TestReloadWhileBoardsArePosting).
 	for _, m := range append(s.boards("Downloads"), s.boards("Health")...) {
 		waitFor(t, 10*time.Second, "the board actor to hear of message "+m.ID, func() bool {
 			return s.logHas(`msg="board posted"`, "message_id="+m.ID)
@@ -181,4 +181,42 @@ func (s *stack) logHas(words ...string) bool {
 		}
 	}
 	return false
+}
+
+// TestReloadWhileBoardsArePosting moves the channel while both boards' first posts
+// are still on their way to Discord: once Discord answers them, those messages are
+// deleted too, and the state file names only the boards in the new channel.
+func TestReloadWhileBoardsArePosting(t *testing.T) {
+	t.Parallel()
+	const moved = "1100000000000000202"
+	s := newStack(t)
+	s.emu = discordtest.Start(t, discordtest.Options{SpecUndeclared: true, OtherChannelIDs: []string{moved}})
+	old := s.emu.Info().ChannelID
+	slow := s.emu.Inject(discordtest.Fault{Kind: discordtest.FaultDelay, Delay: 2 * time.Second,
+		Route: discordtest.RouteMessageCreate, Times: 2})
+	s.start(t, s.config(t, ""))
+	waitFor(t, 20*time.Second, "both boards' first posts to be under way", func() bool {
+		return s.emu.Fired(slow) == 2
+	})
+	next := movedConfig(t, s, old, moved)
+	if res := s.ask(t, s.root, supervisor.Reload{Config: next}).(supervisor.Reloaded); !res.Discord {
+		t.Fatalf("reload did %+v, want the Discord actors rebuilt", res)
+	}
+
+	var dl, health []discordtest.Message
+	waitFor(t, 30*time.Second, "the late posts to be deleted and the boards to move", func() bool {
+		deleted := 0
+		for _, r := range s.emu.Requests() {
+			if r.Method == "DELETE" && strings.HasPrefix(r.Path, "/api/v10/channels/"+old+"/messages/") && r.Status == 204 {
+				deleted++
+			}
+		}
+		dl, health = titled(s.emu, moved, "Downloads"), titled(s.emu, moved, "Health")
+		return deleted == 2 && len(s.emu.Messages(old)) == 0 && len(dl) == 1 && len(health) == 1
+	})
+	want := map[string]string{moved + "/dl": dl[0].ID, moved + "/health": health[0].ID}
+	waitFor(t, 10*time.Second, "the state file to name only the moved boards", func() bool {
+		return maps.Equal(savedBoards(t, next.StateDir), want)
+	})
+	assertNoViolations(t, s.emu)
 }
