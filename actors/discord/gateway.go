@@ -33,10 +33,15 @@ type GatewayConfig struct {
 	Log     *slog.Logger
 }
 
-// Connected is published on the event stream when the gateway is ready.
+// Connected is published on the event stream when the gateway session becomes
+// live: at READY, and at RESUMED after a lost connection.
 type Connected struct {
 	AppID, BotID, BotName string
 }
+
+// Disconnected is published on the event stream when a live gateway session lost
+// its connection; Connected follows once it is back.
+type Disconnected struct{}
 
 // Gateway is the gateway actor: it owns the discordgo Session and forwards every
 // interaction to the interactions actor. A connection attempt that does not reach
@@ -55,7 +60,9 @@ type Gateway struct {
 	conn     *connWatch
 	timer    *time.Timer
 	deadline *time.Timer
-	ready    bool
+	ready    bool // READY was seen once
+	up       bool // the session is live now
+	botName  string
 	commands bool
 	stopped  bool
 }
@@ -115,7 +122,7 @@ func (g *Gateway) Receive(c actor.Context) {
 		g.onReady(c, m)
 	case resumedEvent:
 		// Discord resumed the session.
-		g.onResumed(m)
+		g.onResumed(c, m)
 	case commandsDone:
 		// The command registration ended.
 		g.commandsDone(m)
@@ -132,7 +139,7 @@ func (g *Gateway) Receive(c actor.Context) {
 		c.Respond(messages.Pong{})
 	case *actor.Stopping, *actor.Restarting:
 		g.stopped = true
-		metrics.SetGatewayConnected(false)
+		g.setUp(c, false)
 		g.close()
 	}
 }
@@ -153,7 +160,7 @@ func (g *Gateway) reopen(c actor.Context, m disconnected) {
 		return
 	}
 	code := g.conn.closeCode()
-	metrics.SetGatewayConnected(false)
+	g.setUp(c, false)
 	metrics.CountGatewayReconnect(code)
 	if g.waiting || fatalClose(code) {
 		// Closed before READY or RESUMED (resuming again at once would spin), or
@@ -220,7 +227,7 @@ func (g *Gateway) expired(c actor.Context, m openDeadline) {
 func (g *Gateway) failed(c actor.Context, err error) {
 	g.opens++ // late outcomes of this open are ignored
 	g.waiting = false
-	metrics.SetGatewayConnected(false)
+	g.setUp(c, false)
 	g.stopDeadline()
 	var ce *websocket.CloseError
 	if errors.As(err, &ce) && fatalClose(ce.Code) {
@@ -260,13 +267,28 @@ func (g *Gateway) live(attempt uint64) bool {
 	g.waiting = false
 	g.attempt = 0
 	g.stopDeadline()
-	metrics.SetGatewayConnected(true)
 	return true
 }
 
-func (g *Gateway) onResumed(m resumedEvent) {
+// setUp records whether the session is live, and tells the event stream and the
+// metrics when that changes.
+func (g *Gateway) setUp(c actor.Context, up bool) {
+	if up == g.up {
+		return
+	}
+	g.up = up
+	metrics.SetGatewayConnected(up)
+	if up {
+		c.ActorSystem().EventStream.Publish(Connected{AppID: g.cfg.AppID, BotName: g.botName})
+		return
+	}
+	c.ActorSystem().EventStream.Publish(Disconnected{})
+}
+
+func (g *Gateway) onResumed(c actor.Context, m resumedEvent) {
 	if g.live(m.attempt) {
 		g.cfg.Log.Debug("gateway session resumed")
+		g.setUp(c, true)
 	}
 }
 

@@ -57,8 +57,8 @@ func (g *Gateway) onReady(c actor.Context, m readyEvent) {
 	if !g.ready {
 		g.cfg.Log.Info("connected to discord", "bot", name, "application_id", g.cfg.AppID)
 	}
-	g.ready = true
-	c.ActorSystem().EventStream.Publish(Connected{AppID: g.cfg.AppID, BotName: name})
+	g.ready, g.botName = true, name
+	g.setUp(c, true)
 	if g.commands {
 		return
 	}

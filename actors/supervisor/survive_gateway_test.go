@@ -35,12 +35,27 @@ func TestGatewayFaultsAreSurvived(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			s := newSurvivor(t)
+			events := make(chan any, 16)
+			sub := s.system.EventStream.Subscribe(func(evt any) {
+				switch evt.(type) {
+				case discord.Connected, discord.Disconnected:
+					select {
+					case events <- evt:
+					default: // never block the gateway actor
+					}
+				}
+			})
+			defer s.system.EventStream.Unsubscribe(sub)
 			since := time.Now()
 			id := s.emu.Inject(tt.fault)
 			s.fired(t, id, tt.name)
 			s.sessionSince(t, since)
 			s.ackDownloads(t)
 			s.noFatal(t)
+			if tt.fault.Kind != dt.FaultInvalidSession {
+				// The connection went: Disconnected, then Connected once it is back.
+				lostAndBack(t, events)
+			}
 			if tt.fault.Kind == dt.FaultClose {
 				if n := gatewayReconnects(t, strconv.Itoa(tt.fault.Code)); n == 0 {
 					t.Errorf("discarr_gateway_reconnects_total has no close_code=%d", tt.fault.Code)
@@ -48,6 +63,28 @@ func TestGatewayFaultsAreSurvived(t *testing.T) {
 			}
 			assertNoViolations(t, s.emu)
 		})
+	}
+}
+
+// lostAndBack waits for Disconnected followed by Connected.
+func lostAndBack(t *testing.T, events <-chan any) {
+	t.Helper()
+	lost := false
+	deadline := time.After(settle)
+	for {
+		select {
+		case evt := <-events:
+			switch evt.(type) {
+			case discord.Disconnected:
+				lost = true
+			case discord.Connected:
+				if lost {
+					return
+				}
+			}
+		case <-deadline:
+			t.Fatalf("no Disconnected then Connected on the event stream (lost: %v)", lost)
+		}
 	}
 }
 

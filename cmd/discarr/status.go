@@ -27,6 +27,7 @@ const readyWait = 20 * time.Second
 type status struct {
 	services  int // from the configuration, until the first summary
 	connected atomic.Pointer[string]
+	lost      atomic.Bool // the gateway lost its connection and is getting it back
 	summary   atomic.Pointer[messages.Summary]
 	ready     chan struct{}
 }
@@ -37,9 +38,12 @@ func newStatus(system *actor.ActorSystem, services int) *status {
 		switch e := evt.(type) {
 		case discord.Connected:
 			name := e.BotName
+			st.lost.Store(false)
 			if st.connected.Swap(&name) == nil {
 				close(st.ready)
 			}
+		case discord.Disconnected:
+			st.lost.Store(true)
 		case messages.Summary:
 			st.summary.Store(&e)
 		}
@@ -52,6 +56,9 @@ func (st *status) String() string {
 	gw := "connecting to Discord"
 	if name := st.connected.Load(); name != nil {
 		gw = "gateway connected as " + *name
+		if st.lost.Load() {
+			gw = "gateway reconnecting"
+		}
 	}
 	sum := st.summary.Load()
 	if sum == nil {

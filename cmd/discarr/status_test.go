@@ -15,6 +15,7 @@ func TestStatusLineSaysWhatAnAdminNeedsInOneShortLine(t *testing.T) {
 		name      string
 		services  int // in the configuration
 		connected string
+		lost      bool // the gateway lost its connection after connecting
 		summary   *messages.Summary
 		want      string
 	}{
@@ -50,6 +51,9 @@ func TestStatusLineSaysWhatAnAdminNeedsInOneShortLine(t *testing.T) {
 			summary: &messages.Summary{Services: 4, Down: 1,
 				DownNames: []string{"qbittorrent-on-the-seedbox-in-frankfurt"}},
 			want: "4 services, 1 down, nothing downloading, gateway connected as discarr"},
+		{name: "reconnecting", services: 2, connected: "discarr", lost: true,
+			summary: &messages.Summary{Services: 2, Downloading: 1},
+			want:    "2 services, all up, 1 downloading, gateway reconnecting"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -57,6 +61,9 @@ func TestStatusLineSaysWhatAnAdminNeedsInOneShortLine(t *testing.T) {
 			st := newStatus(system, tc.services)
 			if tc.connected != "" {
 				system.EventStream.Publish(discord.Connected{BotName: tc.connected})
+			}
+			if tc.lost {
+				system.EventStream.Publish(discord.Disconnected{})
 			}
 			if tc.summary != nil {
 				system.EventStream.Publish(*tc.summary)
