@@ -98,8 +98,9 @@ func (e *APIError) Error() string {
 	if e.Code != 0 {
 		s += fmt.Sprintf(" code %d", e.Code)
 	}
-	if e.Message != "" {
-		s += ": " + e.Message
+	// Discord's message for a bare status repeats it ("401: Unauthorized").
+	if msg := strings.TrimPrefix(e.Message, strconv.Itoa(e.Status)+": "); msg != "" {
+		s += ": " + msg
 	}
 	if len(e.Errors) > 0 {
 		s += " " + string(e.Errors)

@@ -73,3 +73,23 @@ func TestGlobalLimitIsSharedPerToken(t *testing.T) {
 		t.Fatalf("another token's client was held: %v", err)
 	}
 }
+
+func TestAPIErrorSaysTheStatusOnce(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		err  discord.APIError
+		want string
+	}{
+		{discord.APIError{Method: "POST", Route: "/channels/1/messages", Status: 401, Message: "401: Unauthorized"},
+			"discord POST /channels/1/messages: 401: Unauthorized"},
+		{discord.APIError{Method: "PATCH", Route: "/channels/1/messages/2", Status: 404, Code: 10008, Message: "Unknown Message"},
+			"discord PATCH /channels/1/messages/2: 404 code 10008: Unknown Message"},
+		{discord.APIError{Method: "GET", Route: "/users/@me", Status: 502},
+			"discord GET /users/@me: 502"},
+	}
+	for _, tt := range tests {
+		if got := tt.err.Error(); got != tt.want {
+			t.Errorf("got %q, want %q", got, tt.want)
+		}
+	}
+}
