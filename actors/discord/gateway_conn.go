@@ -161,7 +161,7 @@ func (c *watchedConn) Read(p []byte) (int, error) {
 // upgrade reads the HTTP answer's status line and headers.
 func (c *watchedConn) upgrade() error {
 	for first := true; ; first = false {
-		line, err := c.in.ReadSlice('\n')
+		line, err := c.in.ReadBytes('\n')
 		c.ready = append(c.ready, line...)
 		if err != nil {
 			return err
