@@ -3,8 +3,8 @@ package config
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
-	"regexp"
 	"strings"
 	"time"
 
@@ -73,20 +73,39 @@ func decoderConfig(out any) *mapstructure.DecoderConfig {
 }
 
 // decode turns the checked key tree into a rawConfig, reporting values of the wrong type.
+// Each service is decoded on its own: decoding a map drops an entry when any of its
+// values fails, which would hide every other problem of that service, while a struct
+// keeps the fields that did decode, so the builder still checks them.
 func decode(tree map[string]any, p *problems) rawConfig {
+	rest := maps.Clone(tree)
+	services, _ := rest["services"].(map[string]any)
+	delete(rest, "services")
+
 	var raw rawConfig
-	d, err := mapstructure.NewDecoder(decoderConfig(&raw))
-	if err != nil {
-		p.add("", fmt.Sprintf("build decoder: %v", err))
-		return raw
-	}
-	if err := d.Decode(tree); err != nil {
-		for _, leaf := range leaves(err) {
-			key, msg := describeDecodeError(leaf)
-			p.add(key, msg)
-		}
+	decodeInto(rest, &raw, "", p)
+	raw.Services = make(map[string]rawService, len(services))
+	for name, entry := range services {
+		var rs rawService
+		decodeInto(entry, &rs, join("services", name), p)
+		raw.Services[name] = rs
 	}
 	return raw
+}
+
+// decodeInto decodes data into out, reporting each value of the wrong type at its key
+// path under prefix. A field that fails keeps its zero value.
+func decodeInto(data, out any, prefix string, p *problems) {
+	d, err := mapstructure.NewDecoder(decoderConfig(out))
+	if err != nil {
+		p.add(prefix, fmt.Sprintf("build decoder: %v", err))
+		return
+	}
+	if err := d.Decode(data); err != nil {
+		for _, leaf := range leaves(err) {
+			key, msg := describeDecodeError(leaf)
+			p.add(join(prefix, key), msg)
+		}
+	}
 }
 
 // hookError is a decode hook's own message; it never quotes a secret.
@@ -161,8 +180,6 @@ func leaves(err error) []error {
 	return []error{err}
 }
 
-var serviceNameRE = regexp.MustCompile(`^services\[([^\]]*)\]`)
-
 // describeDecodeError turns one mapstructure error into a key path and a message that
 // names the expected type but never quotes the value.
 func describeDecodeError(err error) (string, string) {
@@ -170,7 +187,7 @@ func describeDecodeError(err error) (string, string) {
 	if !errors.As(err, &de) {
 		return "", "decode: " + err.Error()
 	}
-	key := serviceNameRE.ReplaceAllString(de.Name(), "services.$1")
+	key := de.Name()
 
 	var he *hookError
 	var ut *mapstructure.UnconvertibleTypeError
