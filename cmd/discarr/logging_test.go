@@ -17,6 +17,7 @@ import (
 
 	"github.com/discarr/discarr/actors/supervision"
 	"github.com/discarr/discarr/actors/supervisor"
+	"github.com/discarr/discarr/config"
 )
 
 // logFile is a file standing in for stderr, since the logger wants an *os.File.
@@ -254,7 +255,15 @@ func TestReloadAppliesTheLogLevel(t *testing.T) {
 				}
 				level.Set(l)
 			}
-			reload(flags{config: path, logLevel: tc.flag}, system, root, level, log)
+			cur, err := config.Load(config.LoadOptions{Path: path, Environ: []string{}})
+			if err != nil && !tc.broken {
+				t.Fatal(err)
+			}
+			if tc.broken { // the running configuration, before the broken edit
+				cur = &config.Config{}
+			}
+			reloader{f: flags{config: path, logLevel: tc.flag}, system: system, root: root,
+				level: level, log: log}.reload(cur)
 
 			if level.Level() != tc.want {
 				t.Errorf("level after reload = %v, want %v", level.Level(), tc.want)
@@ -284,4 +293,23 @@ func (l lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
+}
+
+// TestBannerShowsTheLevelInEffect: with --log-level the start banner says the level
+// that applies, not the file's.
+func TestBannerShowsTheLevelInEffect(t *testing.T) {
+	t.Parallel()
+	cfg := &config.Config{Log: config.Log{Level: slog.LevelInfo}}
+	for _, tc := range []struct{ flag, want string }{{"", "info"}, {"debug", "debug (--log-level)"}} {
+		level := new(slog.LevelVar)
+		if tc.flag != "" {
+			l, _ := parseLevel(tc.flag)
+			level.Set(l)
+		}
+		for _, a := range banner(cfg, flags{logLevel: tc.flag}, level) {
+			if a.Key == "log_level" && a.Value.String() != tc.want {
+				t.Errorf("--log-level %q: banner says log_level=%s, want %s", tc.flag, a.Value, tc.want)
+			}
+		}
+	}
 }

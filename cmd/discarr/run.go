@@ -8,10 +8,9 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
-
-	"github.com/asynkron/protoactor-go/actor"
 
 	"github.com/discarr/discarr/actors/service"
 	"github.com/discarr/discarr/actors/state"
@@ -32,7 +31,7 @@ func run(f flags, stderr io.Writer) int {
 		return code
 	}
 	log := newLogger(os.Stderr, cfg.Log.Format, level)
-	log.Info("discarr starting", append([]any{"version", version}, attrsToAny(cfg.Summary())...)...)
+	log.Info("discarr starting", append([]any{"version", version}, attrsToAny(banner(cfg, f, level))...)...)
 
 	unlock, err := state.Lock(cfg.StateDir)
 	var locked *state.LockedError
@@ -88,7 +87,7 @@ wait:
 				// The Discord actors may be rebuilt: the watchdog follows the new core.
 				_ = watchdog.Reloading(nil)
 				stopWD()
-				reload(f, system, root, level, log)
+				cfg = reloader{f: f, system: system, root: root, level: level, log: log}.reload(cfg)
 				if res, err := system.Root.RequestFuture(root, supervisor.CoreQuery{}, 5*time.Second).Result(); err == nil {
 					core = res.(supervisor.Core)
 				}
@@ -122,32 +121,6 @@ wait:
 	}
 	log.Info("stopped")
 	return code
-}
-
-// reload reads the configuration afresh on SIGHUP. A configuration with problems
-// is refused, each problem logged, and the running one kept; a valid one is handed
-// to the supervisor, which restarts only what changed. The state directory cannot
-// change without a restart.
-func reload(f flags, system *actor.ActorSystem, root *actor.PID, level *slog.LevelVar, log *slog.Logger) {
-	log.Info("reloading configuration")
-	next, err := config.Load(loadOptions(f))
-	var problems *config.Error
-	switch {
-	case errors.As(err, &problems):
-		for _, p := range problems.Problems {
-			log.Error("reload refused; keeping the running configuration", "key", p.Key, "problem", p.Message)
-		}
-		return
-	case err != nil:
-		log.Error("reload refused; keeping the running configuration", "err", err.Error())
-		return
-	}
-	if f.logLevel == "" {
-		level.Set(next.Log.Level)
-	}
-	if _, err := system.Root.RequestFuture(root, supervisor.Reload{Config: next}, 30*time.Second).Result(); err != nil {
-		log.Error("reload did not finish", "err", err.Error())
-	}
 }
 
 // loadConfig loads the configuration and the log level. On failure it prints every
@@ -193,6 +166,18 @@ func noConfigFile() bool {
 		}
 	}
 	return true
+}
+
+// banner is the configuration summary logged at start, with the level in effect
+// when --log-level overrides the file's.
+func banner(cfg *config.Config, f flags, level *slog.LevelVar) []slog.Attr {
+	attrs := cfg.Summary()
+	for i, a := range attrs {
+		if a.Key == "log_level" && f.logLevel != "" {
+			attrs[i] = slog.String(a.Key, strings.ToLower(level.Level().String())+" (--log-level)")
+		}
+	}
+	return attrs
 }
 
 func attrsToAny(as []slog.Attr) []any {
