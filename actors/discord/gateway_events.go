@@ -20,6 +20,20 @@ func fatalClose(code int) bool {
 	return code == 4004 || (code >= 4010 && code <= 4014)
 }
 
+// closeReason says what a fatal close code other than 4004 means for discarr.
+func closeReason(code int) string {
+	switch code {
+	case 4010, 4011:
+		return "Discord wants this bot sharded (it is in too many servers), which discarr does not do"
+	case 4012:
+		return "Discord no longer accepts the gateway version discarr speaks; upgrade discarr"
+	case 4013:
+		return "Discord calls the gateway intents discarr asks for (GUILDS, GUILD_MESSAGES) invalid; upgrade discarr"
+	}
+	return "the bot may not use the gateway intents discarr asks for (GUILDS, GUILD_MESSAGES): " +
+		"check Developer Portal → your application → Bot → Privileged Gateway Intents"
+}
+
 func (g *Gateway) fatal(c actor.Context, ce *websocket.CloseError) {
 	g.close()
 	err := fmt.Errorf("gateway closed with %d", ce.Code)
@@ -35,7 +49,7 @@ func (g *Gateway) fatal(c actor.Context, ce *websocket.CloseError) {
 			err = ErrTokenRefused
 		}
 	} else {
-		err = fmt.Errorf("%w: the bot may not use these gateway intents (%d)", err, ce.Code)
+		err = fmt.Errorf("%w: %s", err, closeReason(ce.Code))
 	}
 	g.cfg.Log.Error("discord will not accept this bot", "err", err.Error())
 	if g.cfg.OnFatal != nil {

@@ -135,23 +135,37 @@ func TestRefusedTokenIsFatal(t *testing.T) {
 	assertNoViolations(t, s.emu)
 }
 
-// TestDisallowedIntentsAreFatal has Discord close with 4014 on every connection.
+// TestDisallowedIntentsAreFatal has Discord close every connection with a code that
+// no retry can cure: discarr stops, saying what the code means, once.
 func TestDisallowedIntentsAreFatal(t *testing.T) {
 	t.Parallel()
-	s := newSurvivor(t)
-	for _, on := range []dt.Trigger{dt.OnIdentify, dt.OnResume} {
-		s.emu.Inject(dt.Fault{Kind: dt.FaultClose, Code: 4014, On: on, Times: dt.Always})
+	for _, tt := range []struct {
+		code int
+		says string
+	}{
+		{4011, "sharded"},
+		{4012, "gateway version"},
+		{4014, "intents"},
+	} {
+		t.Run(strconv.Itoa(tt.code), func(t *testing.T) {
+			t.Parallel()
+			s := newSurvivor(t)
+			for _, on := range []dt.Trigger{dt.OnIdentify, dt.OnResume} {
+				s.emu.Inject(dt.Fault{Kind: dt.FaultClose, Code: tt.code, On: on, Times: dt.Always})
+			}
+			live := s.emu.Inject(dt.Fault{Kind: dt.FaultClose, Code: tt.code, On: dt.OnHeartbeat})
+			s.fired(t, live, "close "+strconv.Itoa(tt.code))
+			waitFor(t, settle, "OnFatal", func() bool { return len(s.fatal()) > 0 })
+			if err := s.fatal()[0]; !strings.Contains(err.Error(), tt.says) ||
+				!strings.Contains(err.Error(), strconv.Itoa(tt.code)) {
+				t.Fatalf("OnFatal got %v, want it to name %d and say %q", err, tt.code, tt.says)
+			}
+			if n := s.countLines("level=ERROR", tt.says); n != 1 {
+				t.Fatalf("%d error lines say %q, want 1:\n%s", n, tt.says, s.logs)
+			}
+			assertNoViolations(t, s.emu)
+		})
 	}
-	live := s.emu.Inject(dt.Fault{Kind: dt.FaultClose, Code: 4014, On: dt.OnHeartbeat})
-	s.fired(t, live, "close 4014")
-	waitFor(t, settle, "OnFatal", func() bool { return len(s.fatal()) > 0 })
-	if err := s.fatal()[0]; !strings.Contains(err.Error(), "intents") || !strings.Contains(err.Error(), "4014") {
-		t.Fatalf("OnFatal got %v, want it to name 4014 and the intents", err)
-	}
-	if n := s.countLines("level=ERROR", "intents"); n != 1 {
-		t.Fatalf("%d error lines name the intents, want 1:\n%s", n, s.logs)
-	}
-	assertNoViolations(t, s.emu)
 }
 
 // TestReconnectAsFirstFrameIsThrownAway makes a fresh connection get op 7 instead of
