@@ -109,6 +109,9 @@ func (a *Actor) finish(c actor.Context, m probed) {
 		return
 	}
 	a.inFlight, a.cancel = 0, nil
+	if a.cfg.Ctx.Err() != nil {
+		return // discarr is stopping: the probe was cut short, not answered
+	}
 
 	h := Assess(a.cfg.Name, a.cfg.Kind, m.result, m.err, m.latency, a.cfg.Timeout)
 	metrics.SetHealth(a.cfg.Name, a.cfg.Kind, h.State)

@@ -266,6 +266,11 @@ func TestSIGTERMStopsPromptlyWhileEveryServiceHangs(t *testing.T) {
 			t.Errorf("log lacks %s:\n%s", want, p.stderr.String())
 		}
 	}
+	// The calls that stopping cut short are not reported as services going down.
+	_, after, _ := strings.Cut(p.stderr.String(), `"msg":"stopping"`)
+	if strings.Contains(after, "service is down") {
+		t.Errorf("stopping made services look down:\n%s", after)
+	}
 }
 
 // TestSecondInstanceExitsFourNamingTheFirst proves a second discarr on the same
