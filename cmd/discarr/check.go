@@ -39,6 +39,10 @@ func check(f flags, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "%d of %d checks failed\n", failed, len(rows))
 		return exitCheckFailed
 	}
+	if len(rows) == 1 {
+		fmt.Fprintln(stdout, "the check passed")
+		return exitOK
+	}
 	fmt.Fprintf(stdout, "all %d checks passed\n", len(rows))
 	return exitOK
 }

@@ -168,7 +168,7 @@ func TestCheckOfflineConnectsToNothing(t *testing.T) {
 		sonarrURL: trap, sonarrKey: "k", radarrURL: trap + "/radarr", radarrKey: "k",
 		qbitURL: trap, qbitPass: "p", stateDir: t.TempDir()}
 	code, out := checkOutput(t, cfg.write(t), "--offline")
-	if code != exitOK || !strings.Contains(out, "all 1 checks passed") {
+	if code != exitOK || !strings.Contains(out, "the check passed") {
 		t.Errorf("exit %d, want %d with only the config row:\n%s", code, exitOK, out)
 	}
 

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"log/slog"
+	"net"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -29,6 +30,10 @@ func startMetrics(ctx context.Context, cfg *config.Config, system *actor.ActorSy
 	}
 	for name, sc := range cfg.Services {
 		metrics.SetHealth(name, sc.Kind, messages.HealthUnknown)
+	}
+	if !loopback(cfg.Metrics.Listen) {
+		log.Warn("the metrics endpoint, profiler included, is open to the network: "+
+			"listen on 127.0.0.1 or firewall it", "listen", cfg.Metrics.Listen)
 	}
 	stop, err := metrics.Serve(ctx, cfg.Metrics.Listen, coreAnswers(system, root), log)
 	if err != nil {
@@ -73,4 +78,17 @@ func coreAnswers(system *actor.ActorSystem, root *actor.PID) func() bool {
 		}
 		return true
 	}
+}
+
+// loopback reports whether the host of addr is a loopback address or localhost.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
