@@ -246,7 +246,7 @@ func (g *Gateway) failed(c actor.Context, err error) {
 		g.timer = time.AfterFunc(delay, func() { system.Root.Send(self, reopenNow{attempt: attempt}) })
 		return
 	}
-	g.cfg.Log.Warn("gateway connection failed; retrying", "err", err.Error(),
+	g.cfg.Log.Warn("gateway connection failed; retrying", "err", (&rewrite{to: g.cfg.APIURL}).retarget(err).Error(),
 		"attempt", g.attempt, "retry_in", delay.String())
 	g.close()
 	g.timer = time.AfterFunc(delay, func() { system.Root.Send(self, connect{}) })

@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -81,6 +82,23 @@ func (r *rewrite) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	out.Host = r.to.Host
 	return http.DefaultTransport.RoundTrip(out)
+}
+
+// retarget makes a transport error that quotes discord.com quote the server the
+// request really went to.
+func (r *rewrite) retarget(err error) error {
+	var ue *url.Error
+	if !errors.As(err, &ue) {
+		return err
+	}
+	if u, perr := url.Parse(ue.URL); perr == nil {
+		u.Scheme, u.Host = r.to.Scheme, r.to.Host
+		if base := strings.TrimSuffix(r.to.Path, "/"); base != "" {
+			u.Path = base + u.Path
+		}
+		ue.URL = u.String()
+	}
+	return err
 }
 
 var routeLogsOnce sync.Once
