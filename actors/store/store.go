@@ -213,7 +213,7 @@ func (s *Store) merge(c actor.Context) {
 	supervision.Go(system, self, func() any {
 		began := time.Now()
 		b := Merge(snaps, stale, now)
-		n := countDownloading(b.Downloads)
+		n := countDownloading(b)
 		return merged{board: b, downloading: n, took: time.Since(began)}
 	})
 }
@@ -222,7 +222,7 @@ func (s *Store) downloadsBoard() messages.DownloadsBoard {
 	if s.downloads == nil {
 		b := Merge(s.snapsWithPending(), s.stale, s.now())
 		s.downloads, s.dirty, s.lastMerge = &b, false, s.now()
-		s.downloading = countDownloading(b.Downloads)
+		s.downloading = countDownloading(b)
 	}
 	return *s.downloads
 }

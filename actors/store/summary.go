@@ -32,11 +32,19 @@ func (s *Store) countHealth() {
 	s.down, s.unknown = down, unknown
 }
 
-// countDownloading counts the rows of a merged board that are downloading.
-func countDownloading(rows []messages.Download) int {
+// countDownloading counts the rows of a merged board that are downloading, leaving
+// out those of services whose last poll failed: their rows are what the service
+// said before, not what it does now.
+func countDownloading(b messages.DownloadsBoard) int {
+	stale := map[string]bool{}
+	for _, l := range b.Services {
+		if l.Err != "" {
+			stale[l.Service] = true
+		}
+	}
 	n := 0
-	for i := range rows {
-		if rows[i].State == messages.StateDownloading {
+	for i := range b.Downloads {
+		if b.Downloads[i].State == messages.StateDownloading && !stale[b.Downloads[i].Service] {
 			n++
 		}
 	}
