@@ -54,7 +54,8 @@ type downloadsPage struct {
 	matched                      int // downloads matching the filter
 	unseen                       int // records services reported but did not deliver (filter all only)
 	stuck, active, waiting, done int
-	failing, stale               int // services
+	failing, stale               int      // services
+	pending                      []string // services not answered yet
 }
 
 // selectPage picks page (from 1, clamped) of the downloads matching f and counts them.
@@ -74,6 +75,9 @@ func selectPage(b messages.DownloadsBoard, f messages.Filter, page int, now time
 	for _, l := range b.Services {
 		if f == messages.FilterAll {
 			pg.unseen += max(0, l.Total-l.Count)
+		}
+		if linePending(l) {
+			pg.pending = append(pg.pending, l.Service)
 		}
 		switch serviceTrouble(l, now) {
 		case troubleFailing:
@@ -151,7 +155,8 @@ func (pg downloadsPage) colour() int {
 		return colourBad
 	case pg.stale > 0 || pg.stuck > 0:
 		return colourWarn
-	case pg.matched == 0:
+	case pg.matched == 0 || len(pg.pending) > 0:
+		// Nothing to show, or not all is known: not "all well" yet.
 		return colourEmpty
 	}
 	return colourGood
@@ -177,7 +182,11 @@ func (pg downloadsPage) header(f messages.Filter) string {
 			parts = append(parts, strconv.Itoa(c.n)+" "+c.what)
 		}
 	}
-	if pg.matched == 0 {
+	switch {
+	case len(pg.pending) > 0:
+		// Those services may hold anything: never say that nothing downloads.
+		parts = append(parts, waitingFor(pg.pending))
+	case pg.matched == 0:
 		empty := "Nothing is downloading."
 		if f != messages.FilterAll {
 			empty = "Nothing matches the filter “" + filterLabels[f][0] + "”."

@@ -114,3 +114,28 @@ func healthBoard() messages.HealthBoard {
 			Latency: 40 * time.Millisecond, Band: messages.LatencyOK, Version: "4.0.19.2900"},
 	}}
 }
+
+// pendingBoard is the downloads board just after a start, before any service answered.
+func pendingBoard() messages.DownloadsBoard {
+	return messages.DownloadsBoard{At: now, Services: []messages.ServiceLine{
+		{Service: "qbit", Kind: "qbittorrent"},
+		{Service: "radarr", Kind: "radarr"},
+		{Service: "sonarr", Kind: "sonarr"},
+	}}
+}
+
+// partlyPendingBoard is the calm board while radarr and qbit have not answered yet.
+func partlyPendingBoard() messages.DownloadsBoard {
+	b := calmBoard()
+	b.Services = append(pendingBoard().Services[:2], b.Services...)
+	return b
+}
+
+// pendingHealth is the health board just after a start, before any probe ended.
+func pendingHealth() messages.HealthBoard {
+	return messages.HealthBoard{At: now, Services: []messages.Health{
+		{Service: "qbit", Kind: "qbittorrent", Since: now},
+		{Service: "radarr", Kind: "radarr", Since: now},
+		{Service: "sonarr", Kind: "sonarr", Since: now},
+	}}
+}

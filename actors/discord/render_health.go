@@ -71,7 +71,12 @@ func healthColour(hs []messages.Health) int {
 		return colourEmpty
 	}
 	colour := colourGood
+	pending := false
 	for _, h := range hs {
+		if healthPending(h) {
+			pending = true
+			continue
+		}
 		switch h.State {
 		case messages.HealthCritical:
 			return colourBad
@@ -79,6 +84,9 @@ func healthColour(hs []messages.Health) int {
 		default:
 			colour = colourWarn
 		}
+	}
+	if pending && colour == colourGood {
+		return colourEmpty // not all is known: not "all well" yet
 	}
 	return colour
 }
@@ -92,22 +100,28 @@ func healthHeader(hs []messages.Health, service string) string {
 		return "No services are configured."
 	}
 	counts := make(map[messages.HealthState]int)
+	pending := 0
 	for _, h := range hs {
+		if healthPending(h) {
+			pending++ // not unknown: nobody asked it yet
+			continue
+		}
 		counts[h.State]++
 	}
 	var parts []string
 	for _, c := range []struct {
-		state messages.HealthState
-		mark  string
-		word  string
-		bold  bool
+		n    int
+		mark string
+		word string
+		bold bool
 	}{
-		{messages.HealthCritical, "🔴", "critical", true},
-		{messages.HealthWarning, "🟠", "warning", true},
-		{messages.HealthUnknown, "❔", "unknown", false},
-		{messages.HealthOK, "✅", "OK", false},
+		{counts[messages.HealthCritical], "🔴", "critical", true},
+		{counts[messages.HealthWarning], "🟠", "warning", true},
+		{counts[messages.HealthUnknown], "❔", "unknown", false},
+		{pending, "⏳", "waiting for the first answer", false},
+		{counts[messages.HealthOK], "✅", "OK", false},
 	} {
-		n := counts[c.state]
+		n := c.n
 		if n == 0 {
 			continue
 		}
@@ -174,7 +188,7 @@ func summarise(fs []*discordgo.MessageEmbedField, hs []messages.Health, left []i
 		if hs[i].State == messages.HealthOK {
 			good = append(good, name)
 		} else {
-			bad = append(bad, healthMark(hs[i].State)+" "+name)
+			bad = append(bad, healthMarkOf(hs[i])+" "+name)
 		}
 	}
 	verb := " need attention"
@@ -200,13 +214,16 @@ func appendSummary(fs []*discordgo.MessageEmbedField, name string, names []strin
 // healthField is one service's health: state and since when, latency, version, the
 // service's own warnings, its last error and, for download clients, transfer rates.
 func healthField(h messages.Health, level healthDetail) *discordgo.MessageEmbedField {
-	name := healthMark(h.State) + " " + escape(h.Service, healthNameRunes)
+	name := healthMarkOf(h) + " " + escape(h.Service, healthNameRunes)
 	if h.Kind != "" {
 		name += " (" + escape(h.Kind, healthKindRunes) + ")"
 	}
 
 	first := "**" + h.State.String() + "**"
-	if !h.Since.IsZero() {
+	switch {
+	case healthPending(h):
+		first = healthWaiting // since discarr started, which says nothing
+	case !h.Since.IsZero():
 		first += " since " + relTime(h.Since)
 	}
 	first += latency(h, level.exact)

@@ -2,6 +2,7 @@ package discord_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -51,7 +52,8 @@ func TestHealthFieldsSayStateSinceAndWhy(t *testing.T) {
 		{"last error", board, "🛑 lidarr (lidarr)",
 			[]string{"**Critical**", "latency timeout", "Last error: get system status: context deadline exceeded"}, nil},
 		{"given up", board, "🛑 qbit\\_old (qbittorrent)", []string{"given up after repeated crashes"}, nil},
-		{"never probed", board, "❔ plex (plex)", []string{"**Unknown**"}, []string{"since"}},
+		{"never probed", board, "⏳ plex (plex)", []string{"**Waiting** for the first answer"},
+			[]string{"since", "Unknown"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -74,15 +76,21 @@ func TestHealthFieldsSayStateSinceAndWhy(t *testing.T) {
 func TestHealthColourAndWordsAgree(t *testing.T) {
 	t.Parallel()
 	all := healthBoard()
+	unknown := slices.Clone(all.Services[3:])
+	unknown[0].Err = "open CA file: no such file or directory" // its actors did not start
+	waiting := append(slices.Clone(all.Services[3:4]), messages.Health{Service: "radarr", Kind: "radarr"})
 	tests := []struct {
 		name     string
 		services []messages.Health
 		colour   int
 		words    string
 	}{
-		{"critical", all.Services, 0xE74C3C, "🔴 **2 critical** · 🟠 **1 warning** · ❔ 1 unknown · ✅ 2 OK"},
-		{"warning", all.Services[2:], 0xF1A40F, "🟠 **1 warning** · ❔ 1 unknown · ✅ 2 OK"},
-		{"unknown", all.Services[3:], 0xF1A40F, "❔ 1 unknown · ✅ 2 OK"},
+		{"critical", all.Services, 0xE74C3C,
+			"🔴 **2 critical** · 🟠 **1 warning** · ⏳ 1 waiting for the first answer · ✅ 2 OK"},
+		{"warning", all.Services[2:], 0xF1A40F, "🟠 **1 warning** · ⏳ 1 waiting for the first answer · ✅ 2 OK"},
+		{"unknown", unknown, 0xF1A40F, "❔ 1 unknown · ✅ 2 OK"},
+		{"never probed is not all well", all.Services[3:], 0x95A5A6, "⏳ 1 waiting for the first answer · ✅ 2 OK"},
+		{"none probed yet", waiting, 0x95A5A6, "⏳ 2 waiting for the first answer"},
 		{"all OK", all.Services[4:], 0x2ECC71, "✅ 2 OK"},
 		{"none", nil, 0x95A5A6, "No services are configured."},
 	}
