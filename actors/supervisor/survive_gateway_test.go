@@ -110,29 +110,45 @@ func gatewayReconnects(t *testing.T, code string) float64 {
 	return 0
 }
 
-// TestRefusedTokenIsFatal has Discord close the live session with 4004 and refuse
-// every resume and identify after: discarr gives up with ErrTokenRefused and says so.
+// TestRefusedTokenIsFatal has Discord refuse the token, on the live session or on
+// the identify that follows an op 9 (a close that discordgo's reader sees, not
+// Open), and refuse every resume and identify after: discarr confirms with GET
+// /users/@me, gives up with ErrTokenRefused without retrying, and says so once.
 func TestRefusedTokenIsFatal(t *testing.T) {
 	t.Parallel()
-	s := newSurvivor(t)
-	rest := s.emu.Inject(dt.Fault{Kind: dt.FaultError, Status: 401, Code: 0, Route: dt.RouteOther,
-		Method: "GET", Times: dt.Always})
-	for _, on := range []dt.Trigger{dt.OnIdentify, dt.OnResume} {
-		s.emu.Inject(dt.Fault{Kind: dt.FaultClose, Code: 4004, On: on, Times: dt.Always})
+	tests := []struct {
+		name  string
+		fault dt.Fault
+	}{
+		{"close 4004 on the live session", dt.Fault{Kind: dt.FaultClose, Code: 4004, On: dt.OnHeartbeat}},
+		{"op 9, then 4004 on the identify", dt.Fault{Kind: dt.FaultInvalidSession, On: dt.OnHeartbeat}},
 	}
-	live := s.emu.Inject(dt.Fault{Kind: dt.FaultClose, Code: 4004, On: dt.OnHeartbeat})
-	s.fired(t, live, "close 4004")
-	waitFor(t, settle, "OnFatal", func() bool { return len(s.fatal()) > 0 })
-	if s.emu.Fired(rest) == 0 {
-		t.Fatal("4004 was not confirmed through GET /users/@me")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := newSurvivor(t)
+			rest := s.emu.Inject(dt.Fault{Kind: dt.FaultError, Status: 401, Code: 0, Route: dt.RouteOther,
+				Method: "GET", Times: dt.Always})
+			for _, on := range []dt.Trigger{dt.OnIdentify, dt.OnResume} {
+				s.emu.Inject(dt.Fault{Kind: dt.FaultClose, Code: 4004, On: on, Times: dt.Always})
+			}
+			s.fired(t, s.emu.Inject(tt.fault), tt.name)
+			waitFor(t, settle, "OnFatal", func() bool { return len(s.fatal()) > 0 })
+			if s.emu.Fired(rest) == 0 {
+				t.Fatal("4004 was not confirmed through GET /users/@me")
+			}
+			if err := s.fatal()[0]; !errors.Is(err, discord.ErrTokenRefused) {
+				t.Fatalf("OnFatal got %v, want ErrTokenRefused", err)
+			}
+			if n := s.countLines("level=ERROR", "discord refused the bot token", "discord.token"); n != 1 {
+				t.Fatalf("%d error lines say the token was refused, want 1:\n%s", n, s.logs)
+			}
+			if n := s.countLines("gateway connection failed; retrying"); n != 0 {
+				t.Fatalf("discarr retried a refused token:\n%s", s.logs)
+			}
+			assertNoViolations(t, s.emu)
+		})
 	}
-	if err := s.fatal()[0]; !errors.Is(err, discord.ErrTokenRefused) {
-		t.Fatalf("OnFatal got %v, want ErrTokenRefused", err)
-	}
-	if n := s.countLines("level=ERROR", "discord refused the bot token", "discord.token"); n != 1 {
-		t.Fatalf("%d error lines say the token was refused, want 1:\n%s", n, s.logs)
-	}
-	assertNoViolations(t, s.emu)
 }
 
 // TestDisallowedIntentsAreFatal has Discord close every connection with a code that
@@ -215,32 +231,6 @@ func stuckInOpen() string {
 		}
 	}
 	return ""
-}
-
-// TestRefusedTokenAfterInvalidSession has Discord end the live session with op 9
-// and then refuse the token on the identify that follows, a close that discordgo's
-// reader sees rather than Open: discarr still exits with ErrTokenRefused.
-func TestRefusedTokenAfterInvalidSession(t *testing.T) {
-	t.Parallel()
-	s := newSurvivor(t)
-	rest := s.emu.Inject(dt.Fault{Kind: dt.FaultError, Status: 401, Code: 0, Route: dt.RouteOther,
-		Method: "GET", Times: dt.Always})
-	for _, on := range []dt.Trigger{dt.OnIdentify, dt.OnResume} {
-		s.emu.Inject(dt.Fault{Kind: dt.FaultClose, Code: 4004, On: on, Times: dt.Always})
-	}
-	op9 := s.emu.Inject(dt.Fault{Kind: dt.FaultInvalidSession, On: dt.OnHeartbeat})
-	s.fired(t, op9, "op 9")
-	waitFor(t, settle, "OnFatal", func() bool { return len(s.fatal()) > 0 })
-	if s.emu.Fired(rest) == 0 {
-		t.Fatal("4004 was not confirmed through GET /users/@me")
-	}
-	if err := s.fatal()[0]; !errors.Is(err, discord.ErrTokenRefused) {
-		t.Fatalf("OnFatal got %v, want ErrTokenRefused", err)
-	}
-	if n := s.countLines("gateway connection failed; retrying"); n != 0 {
-		t.Fatalf("discarr retried a refused token:\n%s", s.logs)
-	}
-	assertNoViolations(t, s.emu)
 }
 
 // TestSilentGatewayIsRetried covers a gateway that accepts and never says HELLO, one
