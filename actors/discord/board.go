@@ -25,8 +25,11 @@ type BoardConfig struct {
 	State   *state.File
 	// Interval is how often the board is redrawn from the store.
 	Interval time.Duration
-	Ctx      context.Context
-	Log      *slog.Logger
+	// FirstAnswer bounds how long a board from the last run keeps its content while
+	// no service has answered yet; zero means two minutes.
+	FirstAnswer time.Duration
+	Ctx         context.Context
+	Log         *slog.Logger
 }
 
 // Refresh asks a board actor to redraw now.
@@ -44,7 +47,7 @@ type MessageDeleted struct{ ChannelID, MessageID string }
 // sent, and Discord's rate budget for it. It redraws on its interval, skips the edit
 // when nothing changed, keeps at most one request in flight with only the newest
 // content waiting (never a backlog), and posts the message again when someone
-// deleted it.
+// deleted it. After a restart it keeps the board as it was until a service answers.
 type BoardActor struct {
 	cfg     BoardConfig
 	key     string
@@ -52,12 +55,16 @@ type BoardActor struct {
 	sent    [32]byte // hash of the last content Discord accepted
 	pending *Payload
 	hash    [32]byte // hash of pending
-	busy    bool
-	timer   *time.Timer
-	holdTil time.Time
-	denied  bool // missing permission reported; waiting for a change
-	sub     *eventstream.Subscription
-	reposts int
+	// waiting: no service had answered when pending was drawn (see hold).
+	waiting bool
+	// heldSince is when the board began to keep its old content; zero when not.
+	heldSince time.Time
+	busy      bool
+	timer     *time.Timer
+	holdTil   time.Time
+	denied    bool // missing permission reported; waiting for a change
+	sub       *eventstream.Subscription
+	reposts   int
 	// stale is a board Discord will not let us edit again (30046): it is deleted once
 	// its replacement is posted, and never adopted.
 	stale string
@@ -70,7 +77,9 @@ type boardTick struct{}
 type boardSent struct {
 	msgID string
 	hash  [32]byte
-	err   error
+	// kept: msgID is a board found in the channel and left as it was.
+	kept bool
+	err  error
 }
 
 // NewBoard returns the producer of a board actor.
@@ -91,10 +100,13 @@ func (b *BoardActor) Receive(c actor.Context) {
 		c.Request(b.cfg.Store, b.query())
 	case messages.DownloadsBoard:
 		// The store answered: draw it.
-		b.draw(c, RenderDownloads(m, View{Filter: messages.FilterAll}, time.Time{}))
+		pending, all := downloadsPending(m)
+		b.show(c, func() Payload { return RenderDownloads(m, View{Filter: messages.FilterAll}, time.Time{}) },
+			pending, all)
 	case messages.HealthBoard:
 		// The store answered: draw it.
-		b.draw(c, RenderHealth(m, "", false, time.Time{}))
+		pending, all := healthPendingCount(m)
+		b.show(c, func() Payload { return RenderHealth(m, "", false, time.Time{}) }, pending, all)
 	case boardSent:
 		// Discord answered our create or edit.
 		if b.retiring {
@@ -143,13 +155,25 @@ func (b *BoardActor) stop(c actor.Context) {
 	}
 }
 
-// draw queues p when it differs from what Discord shows, and sends it when nothing
-// is in flight. The next redraw is scheduled either way.
-func (b *BoardActor) draw(c actor.Context, p Payload) {
-	if b.retiring {
+// show draws a model in which pending of its services (all of them) have not
+// answered yet, unless hold keeps the board as it was. While a service has not
+// answered, the store is asked again within askAgain.
+func (b *BoardActor) show(c actor.Context, render func() Payload, pending, all int) {
+	waiting := all > 0 && pending == all
+	if b.retiring || b.hold(c, waiting) {
 		return
 	}
-	b.schedule(c, b.cfg.Interval)
+	next := b.cfg.Interval
+	if pending > 0 {
+		next = min(next, askAgain)
+	}
+	b.draw(c, render(), waiting, next)
+}
+
+// draw queues p when it differs from what Discord shows, and sends it when nothing
+// is in flight. The next redraw is scheduled in next either way.
+func (b *BoardActor) draw(c actor.Context, p Payload, waiting bool, next time.Duration) {
+	b.schedule(c, next)
 	h := hashPayload(p)
 	if h == b.sent && b.msgID != "" {
 		b.pending = nil
@@ -158,7 +182,7 @@ func (b *BoardActor) draw(c actor.Context, p Payload) {
 	if len(p.Embeds) > 0 {
 		p.Embeds[0].Timestamp = time.Now().UTC().Format(time.RFC3339)
 	}
-	b.pending, b.hash = &p, h
+	b.pending, b.hash, b.waiting = &p, h, waiting
 	b.flush(c)
 }
 
@@ -172,66 +196,46 @@ func (b *BoardActor) flush(c actor.Context) {
 		b.schedule(c, wait)
 		return
 	}
-	p, h, id, stale := *b.pending, b.hash, b.msgID, b.stale
+	p, h, id, stale, keep := *b.pending, b.hash, b.msgID, b.stale, b.waiting
 	b.pending, b.busy = nil, true
 
 	self, system, cfg, key := c.Self(), c.ActorSystem(), b.cfg, b.key
 	go func() {
 		ctx, cancel := context.WithTimeout(cfg.Ctx, 20*time.Second)
 		defer cancel()
-		newID, err := publish(ctx, cfg, key, id, stale, p)
-		system.Root.Send(self, boardSent{msgID: newID, hash: h, err: err})
+		newID, kept, err := publish(ctx, cfg, key, id, stale, p, keep)
+		system.Root.Send(self, boardSent{msgID: newID, hash: h, kept: kept, err: err})
 	}()
 }
 
 // publish edits message id, or, when id is empty, adopts the board discarr posted
-// before (found in the channel, but never stale) or posts a new one. The new ID is
-// saved at once, before the actor hears of it, so that a stop in between cannot lose
-// the board and post a second one.
-func publish(ctx context.Context, cfg BoardConfig, key, id, stale string, p Payload) (string, error) {
+// before (found in the channel, but never stale) or posts a new one. An adopted
+// board is left as it was when keep says that p knows nothing yet (kept). The new ID
+// is saved at once, before the actor hears of it, so that a stop in between cannot
+// lose the board and post a second one.
+func publish(ctx context.Context, cfg BoardConfig, key, id, stale string, p Payload,
+	keep bool) (newID string, kept bool, err error) {
 	if id == "" {
-		id = adopt(ctx, cfg, stale, p)
+		if id = adopt(ctx, cfg, stale, p); id != "" && keep {
+			return id, true, nil
+		}
 	}
 	if id != "" {
 		_, err := cfg.REST.EditMessage(ctx, cfg.Channel, id, p)
 		if err == nil {
 			metrics.CountBoardEdit(cfg.Board.Name())
 		}
-		return id, err
+		return id, false, err
 	}
 	m, err := cfg.REST.CreateMessage(ctx, cfg.Channel, p)
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
 	metrics.CountBoardEdit(cfg.Board.Name())
 	if err := cfg.State.SetBoard(key, m.ID); err != nil {
 		cfg.Log.Error("save board message id", "board", cfg.Board.Name(), "err", err.Error())
 	}
-	return m.ID, nil
-}
-
-// adopt finds this board among the channel's recent messages by its author and
-// title, for a state directory that was lost or never written. Errors mean "none".
-func adopt(ctx context.Context, cfg BoardConfig, stale string, p Payload) string {
-	if len(p.Embeds) == 0 {
-		return ""
-	}
-	me, err := cfg.REST.Me(ctx)
-	if err != nil {
-		return ""
-	}
-	recent, err := cfg.REST.RecentMessages(ctx, cfg.Channel, 50)
-	if err != nil {
-		return ""
-	}
-	for _, m := range recent {
-		if m.ID != stale && m.Author != nil && m.Author.ID == me.ID && len(m.Embeds) > 0 &&
-			m.Embeds[0].Title == p.Embeds[0].Title {
-			cfg.Log.Info("found the board in the channel", "board", cfg.Board.Name(), "message_id", m.ID)
-			return m.ID
-		}
-	}
-	return ""
+	return m.ID, false, nil
 }
 
 // settle records Discord's answer and decides what happens next.
@@ -239,6 +243,15 @@ func (b *BoardActor) settle(c actor.Context, m boardSent) {
 	b.busy = false
 	var api *APIError
 	switch {
+	case m.err == nil && m.kept:
+		// Found in the channel, left as it was: the first real content edits it, and
+		// content drawn meanwhile that knows nothing either is dropped.
+		b.msgID = m.msgID
+		b.persist()
+		b.dropStale()
+		if b.waiting {
+			b.pending = nil
+		}
 	case m.err == nil:
 		b.cfg.Log.Debug("board updated", "board", b.cfg.Board.Name(), "message_id", m.msgID)
 		b.sent, b.reposts = m.hash, 0

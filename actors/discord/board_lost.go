@@ -1,11 +1,45 @@
 package discord
 
 import (
+	"cmp"
 	"context"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 )
+
+// The waits of a board while services have not answered yet.
+const (
+	// firstAnswerWait is how long a board from the last run keeps its content at
+	// most, for services that never answer (their actors did not start, say).
+	firstAnswerWait = 2 * time.Minute
+	// askAgain is how soon the board asks the store again while a service has not
+	// answered: the store answers at once, and only a change is sent to Discord.
+	askAgain = time.Second
+)
+
+// hold keeps a board from the last run (its ID saved, or found in the channel) as it
+// was while no service has answered yet, rather than replace what it showed with a
+// board that knows nothing. As soon as one service answered, or a failed poll said
+// why it did not, the board is drawn and names the services still awaited: a hung
+// service cannot freeze it, and when every service hangs, their polls fail at the
+// end of their budget. Services that neither answer nor fail (their actors did not
+// start, say) are waited for FirstAnswer at most.
+func (b *BoardActor) hold(c actor.Context, waiting bool) bool {
+	if !waiting || b.msgID == "" {
+		b.heldSince = time.Time{}
+		return false
+	}
+	if b.heldSince.IsZero() {
+		b.heldSince = time.Now()
+		b.cfg.Log.Debug("board keeps its content until a service answers", "board", b.cfg.Board.Name())
+	}
+	if time.Since(b.heldSince) >= cmp.Or(b.cfg.FirstAnswer, firstAnswerWait) {
+		return false
+	}
+	b.schedule(c, min(b.cfg.Interval, askAgain))
+	return true
+}
 
 // replace forgets a message that is gone (deleted underneath, or too old to edit
 // again) and posts a new one at once, once.
@@ -92,4 +126,28 @@ func (b *BoardActor) deleteLater(id string) {
 		defer cancel()
 		_ = rest.DeleteMessage(ctx, ch, id)
 	}()
+}
+
+// adopt finds this board among the channel's recent messages by its author and
+// title, for a state directory that was lost or never written. Errors mean "none".
+func adopt(ctx context.Context, cfg BoardConfig, stale string, p Payload) string {
+	if len(p.Embeds) == 0 {
+		return ""
+	}
+	me, err := cfg.REST.Me(ctx)
+	if err != nil {
+		return ""
+	}
+	recent, err := cfg.REST.RecentMessages(ctx, cfg.Channel, 50)
+	if err != nil {
+		return ""
+	}
+	for _, m := range recent {
+		if m.ID != stale && m.Author != nil && m.Author.ID == me.ID && len(m.Embeds) > 0 &&
+			m.Embeds[0].Title == p.Embeds[0].Title {
+			cfg.Log.Info("found the board in the channel", "board", cfg.Board.Name(), "message_id", m.ID)
+			return m.ID
+		}
+	}
+	return ""
 }
