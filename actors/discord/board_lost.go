@@ -63,13 +63,17 @@ func (b *BoardActor) replace(c actor.Context, m boardSent, api *APIError) {
 	c.Send(c.Self(), Refresh{})
 }
 
-// deny reports a permission problem once, and stops sending until a restart or a
-// reload brings a new configuration.
+// deny reports once that the board channel does not exist or discarr may not post
+// there, and stops sending until a restart or a reload brings a new configuration.
 func (b *BoardActor) deny(api *APIError) {
 	b.denied = true
+	attrs := []any{"board", b.cfg.Board.Name(), "channel", b.cfg.Channel, "code", api.Code, "err", api.Message}
+	if api.Code == CodeUnknownChannel {
+		b.cfg.Log.Error("the board channel does not exist: check discord.channel_id", attrs...)
+		return
+	}
 	b.cfg.Log.Error("discarr may not post in the board channel: grant it View Channel, "+
-		"Send Messages, Embed Links and Read Message History there",
-		"board", b.cfg.Board.Name(), "channel", b.cfg.Channel, "code", api.Code, "err", api.Message)
+		"Send Messages, Embed Links and Read Message History there", attrs...)
 }
 
 // dropStale deletes the board that a fresh one replaced.

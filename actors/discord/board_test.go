@@ -246,6 +246,70 @@ func TestBoardStopsWaitingForServicesThatNeverAnswer(t *testing.T) {
 	}
 }
 
+// TestRefusedBoardChannelIsNamedOnce: a channel that does not exist is reported as
+// such, naming the setting and the channel, and a missing permission as a missing
+// permission; each once, however often the board redraws.
+func TestRefusedBoardChannelIsNamedOnce(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		channel   string // empty: the emulator's board channel
+		fault     int
+		want      []string
+		forbidden []string
+	}{
+		{"unknown channel", "1234567890123456789", 0,
+			[]string{"level=ERROR", "does not exist", "discord.channel_id", "channel=1234567890123456789", "code=10003"},
+			[]string{"Send Messages", "grant"}},
+		{"missing permissions", "", 50013,
+			[]string{"level=ERROR", "grant it View Channel", "Send Messages", "code=50013"},
+			[]string{"does not exist"}},
+		{"missing access", "", 50001,
+			[]string{"level=ERROR", "grant it View Channel", "Send Messages", "code=50001"},
+			[]string{"does not exist"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := newBoardRig(t)
+			if tt.channel != "" {
+				r.channel = tt.channel
+			}
+			if tt.fault != 0 {
+				r.emu.Inject(discordtest.Fault{Kind: discordtest.FaultError, Code: tt.fault,
+					Route: discordtest.RouteMessageCreate, Times: discordtest.Always})
+			}
+			r.store.set(calmBoard(), messages.HealthBoard{})
+			r.start(t, discord.BoardDownloads, 0)
+			refusals := func() []string {
+				var out []string
+				for _, line := range strings.Split(r.logs.String(), "\n") {
+					if strings.Contains(line, "level=ERROR") && strings.Contains(line, "board=downloads") {
+						out = append(out, line)
+					}
+				}
+				return out
+			}
+			waitUntil(t, 10*time.Second, "the refusal in the log", func() bool { return len(refusals()) > 0 })
+			r.answered(t, 5)
+			lines := refusals()
+			if len(lines) != 1 {
+				t.Fatalf("%d lines report the refusal, want 1:\n%s", len(lines), strings.Join(lines, "\n"))
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(lines[0], w) {
+					t.Errorf("log line lacks %q:\n%s", w, lines[0])
+				}
+			}
+			for _, w := range tt.forbidden {
+				if strings.Contains(lines[0], w) {
+					t.Errorf("log line says %q:\n%s", w, lines[0])
+				}
+			}
+		})
+	}
+}
+
 // waitUntil polls cond until it holds or the deadline passes.
 func waitUntil(t *testing.T, d time.Duration, what string, cond func() bool) {
 	t.Helper()
