@@ -153,7 +153,9 @@ var boardKinds = []struct {
 		func() (messages.DownloadsBoard, messages.HealthBoard) { return calmBoard(), messages.HealthBoard{} },
 		"3 downloading"},
 	{discord.BoardHealth, "Health",
-		func() (messages.DownloadsBoard, messages.HealthBoard) { return messages.DownloadsBoard{}, pendingHealth() },
+		func() (messages.DownloadsBoard, messages.HealthBoard) {
+			return messages.DownloadsBoard{}, pendingHealth()
+		},
 		func() (messages.DownloadsBoard, messages.HealthBoard) {
 			return messages.DownloadsBoard{}, messages.HealthBoard{At: now, Services: healthBoard().Services[4:]}
 		},
