@@ -56,6 +56,7 @@ type downloadsPage struct {
 	stuck, active, waiting, done int
 	failing, stale               int      // services
 	pending                      []string // services not answered yet
+	noData                       int      // services with no data at all: pending or failing
 }
 
 // selectPage picks page (from 1, clamped) of the downloads matching f and counts them.
@@ -78,6 +79,9 @@ func selectPage(b messages.DownloadsBoard, f messages.Filter, page int, now time
 		}
 		if linePending(l) {
 			pg.pending = append(pg.pending, l.Service)
+		}
+		if l.Polled.IsZero() {
+			pg.noData++
 		}
 		switch serviceTrouble(l, now) {
 		case troubleFailing:
@@ -186,7 +190,8 @@ func (pg downloadsPage) header(f messages.Filter) string {
 	case len(pg.pending) > 0:
 		// Those services may hold anything: never say that nothing downloads.
 		parts = append(parts, waitingFor(pg.pending))
-	case pg.matched == 0:
+	case pg.matched == 0 && pg.noData == 0:
+		// Only when every service said so; the failing ones are counted above.
 		empty := "Nothing is downloading."
 		if f != messages.FilterAll {
 			empty = "Nothing matches the filter “" + filterLabels[f][0] + "”."

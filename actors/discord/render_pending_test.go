@@ -12,7 +12,8 @@ import (
 
 // TestDownloadsNeverSayNothingWhileServicesArePending: a service that has not
 // answered may hold anything, so the board says it is being asked instead of
-// "nothing is downloading", and is not "all well" either.
+// "nothing is downloading", and is not "all well" either. Nor does it say so while
+// a service fails without ever having answered.
 func TestDownloadsNeverSayNothingWhileServicesArePending(t *testing.T) {
 	t.Parallel()
 	failed := pendingBoard()
@@ -34,6 +35,13 @@ func TestDownloadsNeverSayNothingWhileServicesArePending(t *testing.T) {
 		{"a failed first poll is not pending", failed, discord.View{}, 0xE74C3C,
 			"🔴 **1 service failing** · ⏳ Waiting for the first answer from radarr, sonarr",
 			[]string{"qbit,", "Nothing"}},
+		{"failing without data says nothing of downloads", messages.DownloadsBoard{At: now,
+			Services: []messages.ServiceLine{{Service: "sonarr", Kind: "sonarr", Err: "HTTP 503"}}},
+			discord.View{}, 0xE74C3C, "🔴 **1 service failing**", []string{"Nothing", "Waiting"}},
+		{"failing with its last data shown", messages.DownloadsBoard{At: now,
+			Services: []messages.ServiceLine{{Service: "sonarr", Kind: "sonarr", Err: "HTTP 503",
+				Polled: now.Add(-time.Minute), StaleSince: now.Add(-time.Minute)}}},
+			discord.View{}, 0xF1A40F, "🟠 **1 service stale** · Nothing is downloading.", []string{"Waiting"}},
 		{"every service answered, nothing downloads", messages.DownloadsBoard{At: now,
 			Services: []messages.ServiceLine{{Service: "sonarr", Kind: "sonarr", Polled: now}}},
 			discord.View{}, 0x95A5A6, "Nothing is downloading.", []string{"Waiting"}},
