@@ -99,12 +99,11 @@ func (b *BoardActor) Receive(c actor.Context) {
 		// Our interval, or somebody pressed refresh.
 		c.Request(b.cfg.Store, b.query())
 	case messages.DownloadsBoard:
-		// The store answered: draw it.
+		// The store answered: draw it, unless no service has answered yet.
 		pending, all := downloadsPending(m)
-		b.show(c, func() Payload { return RenderDownloads(m, View{Filter: messages.FilterAll}, time.Time{}) },
-			pending, all)
+		b.show(c, func() Payload { return RenderDownloads(m, View{}, time.Time{}) }, pending, all)
 	case messages.HealthBoard:
-		// The store answered: draw it.
+		// The store answered: draw it, unless no service has answered yet.
 		pending, all := healthPendingCount(m)
 		b.show(c, func() Payload { return RenderHealth(m, "", false, time.Time{}) }, pending, all)
 	case boardSent:
