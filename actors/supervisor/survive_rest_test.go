@@ -199,10 +199,15 @@ func TestSlowEditsDoNotDelayCallbacks(t *testing.T) {
 }
 
 // TestRefusedChannelIsReportedOnce answers board edits 10003 or 50013 for good: the
-// log names the problem and the channel once, not on every redraw.
+// log names the problem (a channel that does not exist, or the permissions to
+// grant) and the channel once, not on every redraw.
 func TestRefusedChannelIsReportedOnce(t *testing.T) {
 	t.Parallel()
-	for _, code := range []int{10003, 50013} {
+	for _, tc := range []struct {
+		code int
+		says string
+	}{{10003, "discord.channel_id"}, {50013, "Send Messages"}} {
+		code := tc.code
 		t.Run(strconv.Itoa(code), func(t *testing.T) {
 			t.Parallel()
 			s := newSurvivor(t)
@@ -215,7 +220,7 @@ func TestRefusedChannelIsReportedOnce(t *testing.T) {
 				return true
 			})
 			channel := s.emu.Info().ChannelID
-			words := []string{"level=ERROR", "board=downloads", "Send Messages", "channel=" + channel}
+			words := []string{"level=ERROR", "board=downloads", tc.says, "channel=" + channel}
 			waitFor(t, settle, "the refusal in the log", func() bool { return s.countLines(words...) == 1 })
 			// Several board intervals (2 s) and refresh presses later, still one line.
 			for deadline := time.Now().Add(7 * time.Second); time.Now().Before(deadline); {
