@@ -191,6 +191,8 @@ func (s *Store) markFailed(m messages.ServiceFailed) {
 	s.health[m.Service] = h
 	s.board = nil
 	s.countHealth()
+	// No poll will come: the downloads board shows the service failing, not waiting.
+	s.addSnapshot(messages.Snapshot{Service: m.Service, Kind: m.Kind, At: m.At, Err: m.Reason})
 }
 
 func (s *Store) changed() {

@@ -52,3 +52,29 @@ func TestStoreAnswersAtOnceAndCatchesUpWithEverySnapshot(t *testing.T) {
 		t.Fatal("store does not answer Ping")
 	}
 }
+
+// TestServiceGivenUpBeforeItsFirstPollShowsFailing: a service the supervisor gave
+// up on before it ever answered is not left "waiting" on the downloads board.
+func TestServiceGivenUpBeforeItsFirstPollShowsFailing(t *testing.T) {
+	t.Parallel()
+	system := supervision.NewSystem(slog.New(slog.DiscardHandler))
+	pid := system.Root.Spawn(supervision.Props(slog.New(slog.DiscardHandler), store.New()))
+	system.Root.Send(pid, messages.ServicesChanged{Services: map[string]string{"sonarr": "sonarr"}})
+	system.Root.Send(pid, messages.ServiceFailed{Service: "sonarr", Kind: "sonarr",
+		Reason: "discarr gave up on this service after repeated crashes", At: time.Now()})
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		res, err := system.Root.RequestFuture(pid, messages.QueryDownloads{}, 5*time.Second).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := res.(messages.DownloadsBoard)
+		if len(b.Services) == 1 && b.Services[0].Err != "" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the board still shows sonarr as never polled: %+v", b.Services)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

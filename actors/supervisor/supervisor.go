@@ -218,8 +218,11 @@ func (s *Supervisor) spawnInteractions(c actor.Context, rest *discord.REST) *act
 func (s *Supervisor) startService(c actor.Context, sc config.Service) {
 	if err := s.spawnService(c, sc); err != nil {
 		s.opts.Log.Error("service not started", "service", sc.Name, "kind", sc.Kind, "err", err.Error())
+		now := time.Now()
 		c.Send(s.core.Store, messages.Health{Service: sc.Name, Kind: sc.Kind,
-			State: messages.HealthUnknown, Err: err.Error(), Since: time.Now()})
+			State: messages.HealthUnknown, Err: err.Error(), Since: now})
+		// No poll will come either: the downloads board says why.
+		c.Send(s.core.Store, messages.Snapshot{Service: sc.Name, Kind: sc.Kind, At: now, Err: err.Error()})
 	}
 }
 
