@@ -31,7 +31,7 @@ func newLogger(w *os.File, format string, level slog.Leveler) *slog.Logger {
 	}
 	switch format {
 	case "text":
-		return slog.New(tint.NewHandler(w, &tint.Options{Level: level, TimeFormat: time.TimeOnly,
+		return slog.New(tint.NewTextHandler(w, &tint.Options{Level: level, TimeFormat: time.TimeOnly,
 			NoColor: !isTerminal(w)}))
 	case "journal":
 		return slog.New(slog.NewTextHandler(journalWriter{w}, &slog.HandlerOptions{
