@@ -189,3 +189,48 @@ func TestWatchPassesARefusedUpgrade(t *testing.T) {
 		t.Fatalf("got %d %q, want 503 and the server's words", resp.StatusCode, body)
 	}
 }
+
+// BenchmarkGatewayRead reads 1 KiB dispatches over loopback, through the watch
+// (open, and while a session opens, when every message is read whole) and without.
+func BenchmarkGatewayRead(b *testing.B) {
+	msg := `{"op":0,"t":"MESSAGE_CREATE","d":{"content":"` + strings.Repeat("x", 1000) + `"}}`
+	for _, bc := range []struct {
+		name           string
+		watch, opening bool
+	}{{"plain", false, false}, {"watched", true, false}, {"watched-opening", true, true}} {
+		b.Run(bc.name, func(b *testing.B) {
+			up := websocket.Upgrader{}
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				conn, err := up.Upgrade(w, r, nil)
+				if err != nil {
+					return
+				}
+				defer conn.Close()
+				for {
+					if conn.WriteMessage(websocket.TextMessage, []byte(msg)) != nil {
+						return
+					}
+				}
+			}))
+			defer srv.Close()
+			d := websocket.DefaultDialer
+			if bc.watch {
+				w := &connWatch{}
+				w.opening.Store(bc.opening)
+				d = w.dialer(nil)
+			}
+			conn, _, err := d.Dial("ws"+strings.TrimPrefix(srv.URL, "http"), nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer conn.Close()
+			b.SetBytes(int64(len(msg)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, err := conn.ReadMessage(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
