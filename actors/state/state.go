@@ -94,14 +94,13 @@ func (f *File) write() error {
 	if err != nil {
 		return fmt.Errorf("write state: %w", err)
 	}
-	defer os.Remove(tmp.Name())
+	// On failure this drops the temporary file; after the rename it is already gone.
+	defer func() { _ = os.Remove(tmp.Name()) }()
 	if _, err := tmp.Write(append(raw, '\n')); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write state: %w", err)
+		return errors.Join(fmt.Errorf("write state: %w", err), tmp.Close())
 	}
 	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("sync state: %w", err)
+		return errors.Join(fmt.Errorf("sync state: %w", err), tmp.Close())
 	}
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("close state: %w", err)
@@ -109,9 +108,13 @@ func (f *File) write() error {
 	if err := os.Rename(tmp.Name(), f.path); err != nil {
 		return fmt.Errorf("replace state: %w", err)
 	}
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
+	// The rename is durable only once the directory itself is synced.
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("sync state dir: %w", err)
+	}
+	if err := errors.Join(d.Sync(), d.Close()); err != nil {
+		return fmt.Errorf("sync state dir: %w", err)
 	}
 	return nil
 }
