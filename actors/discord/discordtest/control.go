@@ -77,6 +77,7 @@ func (e *Emulator) controlRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /_emulator/requests", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 200, e.Requests())
 	})
+	e.faultRoutes(mux)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
