@@ -37,7 +37,7 @@ func Lock(dir string) (func(), error) {
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		raw, _ := os.ReadFile(path)
-		f.Close()
+		_ = f.Close() // nothing was written: the lock is someone else's
 		if errors.Is(err, syscall.EWOULDBLOCK) {
 			pid, _ := strconv.Atoi(strings.TrimSpace(string(raw)))
 			return nil, &LockedError{Path: path, PID: pid}
@@ -48,6 +48,6 @@ func Lock(dir string) (func(), error) {
 	_, _ = f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
 	return func() {
 		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
-		f.Close()
+		_ = f.Close() // the PID in the file is only a hint, written best effort above
 	}, nil
 }
