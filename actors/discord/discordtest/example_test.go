@@ -16,7 +16,7 @@ func ExampleEmulator_Transport() {
 	if err := e.Listen("127.0.0.1:0"); err != nil {
 		panic(err)
 	}
-	defer e.Close()
+	defer func() { _ = e.Close() }()
 
 	s, _ := discordgo.New("Bot " + e.Info().Token)
 	s.Client = &http.Client{Transport: e.Transport(nil)}

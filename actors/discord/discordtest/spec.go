@@ -3,6 +3,7 @@ package discordtest
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -109,8 +110,10 @@ func (e *Emulator) reportFindings(r *http.Request, findings []Finding) {
 		e.log.Warn("write spec report", "path", e.specReport, "err", err)
 		return
 	}
-	defer fh.Close()
-	_, _ = fh.WriteString(b.String())
+	_, err = fh.WriteString(b.String())
+	if err = errors.Join(err, fh.Close()); err != nil {
+		e.log.Warn("write spec report", "path", e.specReport, "err", err)
+	}
 }
 
 // settleChecks waits until no request check is running.
