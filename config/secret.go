@@ -35,11 +35,13 @@ func (s Secret) GoString() string { return s.String() }
 // Format renders the secret redacted for every fmt verb, so even a verb meant for
 // numbers (%d, %x) cannot print the value; %q quotes the redacted text.
 func (s Secret) Format(f fmt.State, verb rune) {
+	// fmt.State writes into fmt's own buffer; the Fprintf that called Format
+	// reports any failure to write that buffer out.
 	if verb == 'q' {
-		fmt.Fprintf(f, "%q", s.String())
+		_, _ = fmt.Fprintf(f, "%q", s.String())
 		return
 	}
-	fmt.Fprint(f, s.String())
+	_, _ = fmt.Fprint(f, s.String())
 }
 
 // LogValue renders the secret redacted for log/slog.

@@ -46,7 +46,7 @@ func readSecretFile(path string) (string, error) {
 	if err != nil {
 		return "", errors.New("read " + path + ": " + pathErrReason(err))
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // opened read-only: what was read stands
 	content, err := io.ReadAll(io.LimitReader(f, maxSecretFile+1))
 	switch {
 	case err != nil:
