@@ -29,16 +29,6 @@ func fixture(t testing.TB, name string) []byte {
 	return b
 }
 
-// pageRecords returns the records of a queue page fixture.
-func pageRecords(t testing.TB, body []byte) []json.RawMessage {
-	t.Helper()
-	var page struct{ Records []json.RawMessage }
-	if err := json.Unmarshal(body, &page); err != nil {
-		t.Fatal(err)
-	}
-	return page.Records
-}
-
 // seen records the requests a fake server received.
 type seen struct {
 	mu   sync.Mutex
