@@ -131,7 +131,7 @@ func (t *qbTorrent) eta(now time.Time) messages.ETA {
 func mediaOfCategory(category string) messages.Media {
 	c := strings.ToLower(category)
 	words := strings.FieldsFunc(c, func(r rune) bool {
-		return !('a' <= r && r <= 'z' || '0' <= r && r <= '9')
+		return (r < 'a' || r > 'z') && (r < '0' || r > '9')
 	})
 	has := func(ws ...string) bool {
 		for _, w := range words {
