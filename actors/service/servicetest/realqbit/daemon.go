@@ -88,7 +88,7 @@ func Start(ctx context.Context, opts Options) (*Daemon, error) {
 		}
 	}
 	if temp {
-		os.RemoveAll(dir)
+		_ = os.RemoveAll(dir) // best effort: the start error is the one to report
 	}
 	return nil, fmt.Errorf("start qbittorrent-nox: %w", errors.Join(errs...))
 }
@@ -131,8 +131,7 @@ func startOnce(ctx context.Context, opts Options, dir string) (*Daemon, error) {
 		return nil, err
 	}
 	if err := d.awaitReady(ctx); err != nil {
-		d.stop()
-		return nil, err
+		return nil, errors.Join(err, d.stop())
 	}
 	d.log.Info("qbittorrent-nox started", "url", d.URL, "session_port", d.SessionPort,
 		"pid", d.cmd.Process.Pid, "dir", dir)
