@@ -21,9 +21,9 @@ func Example() {
 	qbit := servicetest.NewQBittorrent(servicetest.QBOptions{Version: servicetest.QBVersion5, LocalhostBypass: true, World: world})
 
 	sonarrURL, closeSonarr, _ := servicetest.Listen("127.0.0.1:0", sonarr)
-	defer closeSonarr()
+	defer func() { _ = closeSonarr() }()
 	qbitURL, closeQbit, _ := servicetest.Listen("127.0.0.1:0", qbit)
-	defer closeQbit()
+	defer func() { _ = closeQbit() }()
 
 	req, _ := http.NewRequest(http.MethodGet, sonarrURL+"/sonarr/api/v3/queue?pageSize=50", nil)
 	req.Header.Set("X-Api-Key", "key")

@@ -53,16 +53,16 @@ func TestDaemonDiesWithItsStarter(t *testing.T) {
 	pid, dir := readDaemonLine(t, bufio.NewScanner(stdout))
 	t.Cleanup(func() {
 		if processAlive(pid) { // leave no orphan even when the test fails
-			syscall.Kill(pid, syscall.SIGKILL)
+			_ = syscall.Kill(pid, syscall.SIGKILL) // it may exit on its own meanwhile
 		}
-		os.RemoveAll(dir)
+		_ = os.RemoveAll(dir)
 	})
 
 	// Kill the starter the way a timed-out test binary dies: no cleanup runs.
 	if err := child.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
-	child.Wait()
+	_ = child.Wait() // it reports the kill just sent
 
 	deadline := time.After(20 * time.Second)
 	tick := time.NewTicker(50 * time.Millisecond)

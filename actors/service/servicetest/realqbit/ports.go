@@ -52,6 +52,6 @@ func tryPort(udp bool) (int, error) {
 	if err != nil {
 		return 0, nil
 	}
-	u.Close()
+	_ = u.Close() // only a probe that the port is free
 	return port, nil
 }

@@ -25,7 +25,7 @@ func (d *Daemon) spawn(dir string) error {
 	if err != nil {
 		return fmt.Errorf("create output file: %w", err)
 	}
-	defer out.Close() // the child holds its own copy
+	defer func() { _ = out.Close() }() // the child holds its own copy; this one is never written
 
 	home := filepath.Join(dir, "home")
 	cmd := exec.Command(qbittorrentBin, "--profile="+d.Profile)
