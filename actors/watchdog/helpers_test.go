@@ -51,9 +51,8 @@ func (s *notifySocket) notify(state string) error {
 	if err != nil {
 		return err
 	}
-	defer c.Close()
 	_, err = c.Write([]byte(state))
-	return err
+	return errors.Join(err, c.Close())
 }
 
 // read returns the next datagram, or false when none arrives before deadline.
