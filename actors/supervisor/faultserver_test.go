@@ -92,7 +92,7 @@ func slowloris(bytesSent *atomic.Int64) func(*faultServer) http.Handler {
 			defer tick.Stop()
 			for i := 0; ; i++ {
 				_, _ = w.Write([]byte{body[i%len(body)]})
-				http.NewResponseController(w).Flush()
+				_ = http.NewResponseController(w).Flush() // a client gone ends the loop below
 				bytesSent.Add(1)
 				select {
 				case <-tick.C:
