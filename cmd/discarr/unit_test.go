@@ -263,7 +263,7 @@ func readUnit(t *testing.T, path string) unitLines {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // opened read-only
 	u, section := unitLines{}, ""
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
