@@ -73,15 +73,30 @@ func TestReconnectOpMovesTheSession(t *testing.T) {
 	t.Parallel()
 	e := discordtest.Start(t, discordtest.Options{})
 	s := session(t, e)
-	s.ShouldReconnectOnError = true
-	resumed := make(chan struct{}, 1)
+	// The bot reconnects by itself, as discarr does: discordgo's own reconnect loop
+	// races on the Session's connection.
+	resumed, gone := make(chan struct{}, 1), make(chan struct{}, 1)
 	s.AddHandler(func(*discordgo.Session, *discordgo.Resumed) { resumed <- struct{}{} })
+	s.AddHandler(func(*discordgo.Session, *discordgo.Disconnect) {
+		select {
+		case gone <- struct{}{}:
+		default:
+		}
+	})
 	open(t, e, s)
 	e.Reconnect()
 	select {
+	case <-gone:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the bot never closed its connection after op 7")
+	}
+	if err := s.Open(); err != nil {
+		t.Fatalf("open again: %v", err)
+	}
+	select {
 	case <-resumed:
 	case <-time.After(10 * time.Second):
-		t.Fatal("discordgo never resumed after op 7")
+		t.Fatal("the session was not resumed after op 7")
 	}
 	var reconnects int
 	for _, f := range e.Frames() {
