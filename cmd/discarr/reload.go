@@ -85,16 +85,21 @@ func (r reloader) discordAccepts(next *config.Config) bool {
 	return ok
 }
 
-// restartOnly warns about changed keys that the running process cannot apply.
+// restartOnly warns about changed keys that the running process cannot apply, and
+// keeps their running values in next, so that next says what runs.
 func (r reloader) restartOnly(cur, next *config.Config) {
-	for _, k := range []struct{ key, running, configured string }{
-		{"state_dir", cur.StateDir, next.StateDir},
-		{"metrics.listen", cur.Metrics.Listen, next.Metrics.Listen},
-		{"log.format", cur.Log.Format, next.Log.Format},
+	for _, k := range []struct {
+		key           string
+		running, into *string
+	}{
+		{"state_dir", &cur.StateDir, &next.StateDir},
+		{"metrics.listen", &cur.Metrics.Listen, &next.Metrics.Listen},
+		{"log.format", &cur.Log.Format, &next.Log.Format},
 	} {
-		if k.running != k.configured {
+		if *k.running != *k.into {
 			r.log.Warn("this change takes effect at the next restart", "key", k.key,
-				"running", k.running, "configured", k.configured)
+				"running", *k.running, "configured", *k.into)
+			*k.into = *k.running
 		}
 	}
 }

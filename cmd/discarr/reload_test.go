@@ -55,6 +55,17 @@ func TestReloadToAChannelDiscordRefusesKeepsTheBoards(t *testing.T) {
 		return strings.Count(out, "this change takes effect at the next restart") == 2 &&
 			strings.Contains(out, "key=state_dir") && strings.Contains(out, "key=metrics.listen")
 	})
+	// Going back to the running values is no change at all.
+	rewrite(t, path, cfg.write(t))
+	if err := p.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, startupBound, "the third reload", p, func() bool {
+		return strings.Count(p.stderr.String(), "configuration reloaded") == 2
+	})
+	if n := strings.Count(p.stderr.String(), "this change takes effect at the next restart"); n != 2 {
+		t.Errorf("going back to the running values warned again (%d warnings, want 2):\n%s", n, p.stderr.String())
+	}
 	if !bothBoards(s.emu) {
 		t.Fatal("the boards are gone")
 	}
