@@ -59,6 +59,7 @@ type Gateway struct {
 	waiting  bool   // the current open has not seen READY or RESUMED yet
 	conn     *connWatch
 	timer    *time.Timer
+	beat     *time.Timer // the next heartbeat check
 	deadline *time.Timer
 	ready    bool // READY was seen once
 	up       bool // the session is live now
@@ -108,6 +109,10 @@ func (g *Gateway) Receive(c actor.Context) {
 	case *actor.Started:
 		// Connect as soon as we run.
 		g.connect(c)
+		g.scheduleBeat(c)
+	case checkBeat:
+		// Time to see whether Discord still acknowledges our heartbeats.
+		g.checkBeat(c)
 	case connect:
 		// A backoff ended: try again.
 		g.connect(c)
@@ -139,6 +144,9 @@ func (g *Gateway) Receive(c actor.Context) {
 		c.Respond(messages.Pong{})
 	case *actor.Stopping, *actor.Restarting:
 		g.stopped = true
+		if g.beat != nil {
+			g.beat.Stop()
+		}
 		g.setUp(c, false)
 		g.close()
 	}

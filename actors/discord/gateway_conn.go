@@ -33,7 +33,8 @@ const maxInspected = 4 << 20
 // and an op 7 that arrives while Open runs. It also keeps the raw TCP connection, so
 // that an Open stuck on a silent server can be freed by closing it.
 type connWatch struct {
-	opening atomic.Bool // an Open call is running
+	opening atomic.Bool  // an Open call is running
+	beat    atomic.Int64 // the heartbeat interval HELLO asked for, in ms
 
 	mu   sync.Mutex
 	raw  net.Conn
@@ -207,11 +208,19 @@ func (c *watchedConn) nextFrame() error {
 		}
 		return nil
 	}
-	if gatewayOp(opcode, plain) == 7 {
+	switch op, beat := gatewayOp(opcode, plain); op {
+	case 7:
 		c.err = errReconnectEarly
 		return c.err
+	case 10:
+		c.watch.beat.Store(beat.Milliseconds())
 	}
 	return nil
+}
+
+// heartbeat is the interval Discord asked for in the last HELLO, or 0.
+func (w *connWatch) heartbeat() time.Duration {
+	return time.Duration(w.beat.Load()) * time.Millisecond
 }
 
 // readFrameHeader reads one frame header, returning its bytes, the payload length
@@ -255,23 +264,30 @@ func unmask(key, payload []byte) []byte {
 }
 
 // gatewayOp is the gateway opcode of a message frame's payload, zlib-compressed when
-// binary; -1 when it cannot be read.
-func gatewayOp(opcode byte, payload []byte) int {
+// binary, -1 when it cannot be read; and for HELLO (op 10) the heartbeat interval.
+func gatewayOp(opcode byte, payload []byte) (int, time.Duration) {
 	if opcode == opBinary {
 		zr, err := zlib.NewReader(bytes.NewReader(payload))
 		if err != nil {
-			return -1
+			return -1, 0
 		}
 		defer zr.Close()
 		if payload, err = io.ReadAll(io.LimitReader(zr, maxInspected)); err != nil {
-			return -1
+			return -1, 0
 		}
 	}
 	var frame struct {
-		Op *int `json:"op"`
+		Op *int            `json:"op"`
+		D  json.RawMessage `json:"d"`
 	}
 	if json.Unmarshal(payload, &frame) != nil || frame.Op == nil {
-		return -1
+		return -1, 0
 	}
-	return *frame.Op
+	var hello struct {
+		Interval float64 `json:"heartbeat_interval"`
+	}
+	if *frame.Op == 10 && json.Unmarshal(frame.D, &hello) == nil {
+		return 10, time.Duration(hello.Interval * float64(time.Millisecond))
+	}
+	return *frame.Op, 0
 }

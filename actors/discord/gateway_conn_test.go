@@ -234,3 +234,22 @@ func BenchmarkGatewayRead(b *testing.B) {
 		})
 	}
 }
+
+// TestWatchLearnsTheHeartbeatInterval reads HELLO while a session opens.
+func TestWatchLearnsTheHeartbeatInterval(t *testing.T) {
+	t.Parallel()
+	url, _ := serveFrames(t, false, []frame{zlibbed(t, `{"op":10,"d":{"heartbeat_interval":41250}}`)})
+	w := &connWatch{}
+	w.opening.Store(true)
+	conn, _, err := w.dialer(nil).Dial(url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, _, err := conn.ReadMessage(); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.heartbeat(); got != 41250*time.Millisecond {
+		t.Fatalf("heartbeat interval %s, want 41.25s", got)
+	}
+}

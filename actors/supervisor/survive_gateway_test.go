@@ -266,3 +266,22 @@ func TestSilentGatewayIsRetried(t *testing.T) {
 		})
 	}
 }
+
+// TestZombieConnectionIsDroppedAtOnce stops acknowledging heartbeats on a live
+// connection: discarr drops it after one interval and a little, long before
+// discordgo's own check (five intervals), and resumes.
+func TestZombieConnectionIsDroppedAtOnce(t *testing.T) {
+	t.Parallel()
+	const every = 4 * time.Second
+	s := newSurvivorBeating(t, every)
+	since := time.Now()
+	id := s.emu.Inject(dt.Fault{Kind: dt.FaultNoHeartbeatAck, Times: 3})
+	s.fired(t, id, "an unacknowledged heartbeat")
+	s.sessionSince(t, since)
+	if n := s.countLines("level=WARN", "discord stopped acknowledging heartbeats"); n != 1 {
+		t.Fatalf("%d lines say the heartbeats went unacknowledged, want 1:\n%s", n, s.logs)
+	}
+	s.ackDownloads(t)
+	s.noFatal(t)
+	assertNoViolations(t, s.emu)
+}

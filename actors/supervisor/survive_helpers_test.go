@@ -29,7 +29,13 @@ const survivorOpenTimeout = 3 * time.Second
 // newSurvivor starts discarr against a fresh emulator and waits for both boards.
 func newSurvivor(t *testing.T) *survivor {
 	t.Helper()
-	emu := discordtest.Start(t, discordtest.Options{HeartbeatInterval: time.Second})
+	return newSurvivorBeating(t, time.Second)
+}
+
+// newSurvivorBeating is newSurvivor with the emulator asking for heartbeats every.
+func newSurvivorBeating(t *testing.T, every time.Duration) *survivor {
+	t.Helper()
+	emu := discordtest.Start(t, discordtest.Options{HeartbeatInterval: every})
 	world := servicetest.NewWorld(servicetest.WorldOptions{Seed: 7, TV: 4, Movies: 3, Torrents: 2})
 	s := &survivor{stack: &stack{emu: emu, world: world, dir: t.TempDir(), logs: &logBuffer{},
 		sonarr: servicetest.NewSonarr(servicetest.ArrOptions{APIKey: sonarrKey, World: world}),
