@@ -180,7 +180,11 @@ func (g *Gateway) reopen(c actor.Context, m disconnected) {
 		g.failed(c, err)
 		return
 	}
-	g.cfg.Log.Warn("gateway connection lost; reconnecting", "close_code", code)
+	if code != 0 {
+		g.cfg.Log.Warn("gateway connection lost; reconnecting", "close_code", code)
+	} else {
+		g.cfg.Log.Warn("gateway connection lost; reconnecting")
+	}
 	g.open(c, g.session)
 }
 
@@ -295,7 +299,9 @@ func (g *Gateway) setUp(c actor.Context, up bool) {
 
 func (g *Gateway) onResumed(c actor.Context, m resumedEvent) {
 	if g.live(m.attempt) {
-		g.cfg.Log.Debug("gateway session resumed")
+		if !g.up {
+			g.cfg.Log.Info("gateway session resumed")
+		}
 		g.setUp(c, true)
 	}
 }
