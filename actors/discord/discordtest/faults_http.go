@@ -36,10 +36,45 @@ type faultRequest struct {
 	Delay       string    `json:"delay"`
 }
 
+// The triggers and routes a request may name.
+var (
+	triggers = []Trigger{OnConnect, OnIdentify, OnReady, OnHeartbeat, OnResume, OnDispatch, OnRequest}
+	routes   = []string{RouteAny, RouteMessageCreate, RouteMessageEdit, RouteMessageDelete, RouteWebhook,
+		RouteMessageGet, RouteMessageList, RouteCallback, RouteCommands, RouteGateway, RouteOther}
+)
+
+// restKinds are the faults tried on REST requests; the others act on the gateway.
+var restKinds = []FaultKind{FaultRateLimit, FaultRateLimitHTML, FaultStatus, FaultDelay, FaultHang,
+	FaultReset, FaultError}
+
+// check refuses a request whose fault could not fire as asked.
+func (r faultRequest) check() error {
+	rest := slices.Contains(restKinds, r.Kind)
+	switch {
+	case !slices.Contains(faultKinds, r.Kind):
+		return fmt.Errorf("kind %q: want one of %v", r.Kind, faultKinds)
+	case r.On != "" && !slices.Contains(triggers, r.On):
+		return fmt.Errorf("on %q: want one of %v", r.On, triggers)
+	case rest && r.On != "" && r.On != OnRequest, !rest && r.On == OnRequest:
+		return fmt.Errorf("on %q: a %s fault cannot fire there", r.On, r.Kind)
+	case r.Route != "" && !slices.Contains(routes, r.Route):
+		return fmt.Errorf("route %q: want one of %v", r.Route, routes)
+	case r.Kind == FaultClose && (r.Code < 1000 || r.Code > 4999):
+		return fmt.Errorf("code %d: a close needs a close code from 1000 to 4999", r.Code)
+	case r.Kind == FaultStatus && (r.Status < 400 || r.Status > 599):
+		return fmt.Errorf("status %d: want an error status, 400 to 599", r.Status)
+	case r.Times < Always:
+		return fmt.Errorf("times %d: want -1 (always), 0 (once) or a count", r.Times)
+	case r.Probability < 0 || r.Probability > 1:
+		return fmt.Errorf("probability %v: want 0 to 1", r.Probability)
+	}
+	return nil
+}
+
 // fault checks the request and returns the Fault it describes.
 func (r faultRequest) fault() (Fault, error) {
-	if !slices.Contains(faultKinds, r.Kind) {
-		return Fault{}, fmt.Errorf("kind %q: want one of %v", r.Kind, faultKinds)
+	if err := r.check(); err != nil {
+		return Fault{}, err
 	}
 	f := Fault{Kind: r.Kind, On: r.On, Times: r.Times, Probability: r.Probability, Seed: r.Seed,
 		Event: r.Event, Route: r.Route, Method: r.Method, Code: r.Code, Status: r.Status, Body: r.Body,
@@ -54,6 +89,9 @@ func (r faultRequest) fault() (Fault, error) {
 		v, err := time.ParseDuration(d.text)
 		if err != nil {
 			return Fault{}, fmt.Errorf("%s: %w", d.key, err)
+		}
+		if v < 0 {
+			return Fault{}, fmt.Errorf("%s: %s is negative", d.key, d.text)
 		}
 		*d.into = v
 	}
@@ -84,6 +122,10 @@ func (e *Emulator) faultRoutes(mux *http.ServeMux) {
 			writeJSON(w, 400, map[string]string{"error": "id: " + err.Error()})
 			return
 		}
+		if !e.armedOnce(FaultID(id)) {
+			writeJSON(w, 404, map[string]string{"error": "no fault " + strconv.Itoa(id)})
+			return
+		}
 		writeJSON(w, 200, map[string]int{"id": id, "fired": e.Fired(FaultID(id))})
 	})
 	mux.HandleFunc("DELETE /_emulator/faults/{id}", func(w http.ResponseWriter, r *http.Request) {
@@ -95,4 +137,11 @@ func (e *Emulator) faultRoutes(mux *http.ServeMux) {
 		e.Remove(FaultID(id))
 		w.WriteHeader(http.StatusNoContent)
 	})
+}
+
+// armedOnce reports whether id names a fault that was injected, armed or not now.
+func (e *Emulator) armedOnce(id FaultID) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return id > 0 && id <= e.lastFault
 }

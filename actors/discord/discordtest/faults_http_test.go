@@ -34,11 +34,23 @@ func TestFaultsOverHTTP(t *testing.T) {
 		t.Fatalf("DELETE: %d", r.StatusCode)
 	}
 
+	if r := api(t, e, "GET", "/_emulator/faults/9999", "", nil, nil); r.StatusCode != 404 {
+		t.Errorf("GET of a fault never armed: %d, want 404", r.StatusCode)
+	}
 	for name, body := range map[string]map[string]any{
-		"unknown kind":   {"kind": "explode"},
-		"bad duration":   {"kind": "delay", "delay": "soon"},
-		"unknown key":    {"kind": "drop", "when": "now"},
-		"wrong key type": {"kind": "close", "code": "4009"},
+		"unknown kind":    {"kind": "explode"},
+		"bad duration":    {"kind": "delay", "delay": "soon"},
+		"unknown key":     {"kind": "drop", "when": "now"},
+		"wrong key type":  {"kind": "close", "code": "4009"},
+		"close, no code":  {"kind": "close"},
+		"unknown trigger": {"kind": "drop", "on": "whenever"},
+		"unknown route":   {"kind": "status", "status": 503, "route": "no_such_route"},
+		"status 200":      {"kind": "status", "status": 200},
+		"rest on gateway": {"kind": "hang", "on": "heartbeat"},
+		"gateway on rest": {"kind": "no_heartbeat_ack", "on": "request"},
+		"times -5":        {"kind": "drop", "times": -5},
+		"probability 7":   {"kind": "drop", "probability": 7},
+		"negative wait":   {"kind": "rate_limit", "retry_after": "-5s"},
 	} {
 		var got map[string]string
 		if r := api(t, e, "POST", "/_emulator/faults", "", body, &got); r.StatusCode != 400 || got["error"] == "" {
