@@ -41,6 +41,9 @@ type Actor struct {
 	errs     int
 	waiters  []*actor.PID
 	last     *lastPoll
+	// again: fresh data was asked for while a poll was in flight; when that poll
+	// fails, the next starts at once instead of after the back-off.
+	again bool
 }
 
 // lastPoll is the outcome of the last poll, for askers within MinPollGap.
@@ -112,6 +115,7 @@ func (a *Actor) pollNow(c actor.Context) {
 	if c.Sender() != nil {
 		a.waiters = append(a.waiters, c.Sender())
 	}
+	a.again = a.inFlight != nil
 	a.start(c)
 }
 
@@ -171,6 +175,14 @@ func (a *Actor) finish(c actor.Context, m pollDone) {
 	}
 	a.waiters = nil
 
+	if again := a.again; again && m.err != nil {
+		// Asked while a (hung) poll was under way, as a probe does when it sees the
+		// service back: that poll's failure is old news.
+		a.again = false
+		a.start(c)
+		return
+	}
+	a.again = false
 	self, system := c.Self(), c.ActorSystem()
 	a.timer = time.AfterFunc(a.nextDelay(), func() { system.Root.Send(self, tick{}) })
 }
