@@ -55,9 +55,8 @@ func TestReloadRestartsOnlyTheChangedService(t *testing.T) {
 func TestReloadMovingTheChannelMovesTheBoards(t *testing.T) {
 	t.Parallel()
 	const moved = "1100000000000000201"
-	s := newStack(t)
-	// The same stack, against an emulator whose guild has a second channel.
-	s.emu = discordtest.Start(t, discordtest.Options{SpecUndeclared: true, OtherChannelIDs: []string{moved}})
+	// The usual stack, against an emulator whose guild has a second channel.
+	s := newStackOn(t, discordtest.Start(t, discordtest.Options{SpecUndeclared: true, OtherChannelIDs: []string{moved}}))
 	stop := s.start(t, s.config(t, ""))
 	s.waitBoards(t)
 	old := s.emu.Info().ChannelID
@@ -189,8 +188,7 @@ func (s *stack) logHas(words ...string) bool {
 func TestReloadWhileBoardsArePosting(t *testing.T) {
 	t.Parallel()
 	const moved = "1100000000000000202"
-	s := newStack(t)
-	s.emu = discordtest.Start(t, discordtest.Options{SpecUndeclared: true, OtherChannelIDs: []string{moved}})
+	s := newStackOn(t, discordtest.Start(t, discordtest.Options{SpecUndeclared: true, OtherChannelIDs: []string{moved}}))
 	old := s.emu.Info().ChannelID
 	slow := s.emu.Inject(discordtest.Fault{Kind: discordtest.FaultDelay, Delay: 2 * time.Second,
 		Route: discordtest.RouteMessageCreate, Times: 2})

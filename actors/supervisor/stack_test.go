@@ -45,7 +45,12 @@ const (
 
 func newStack(t *testing.T) *stack {
 	t.Helper()
-	emu := discordtest.Start(t, discordtest.Options{SpecUndeclared: true})
+	return newStackOn(t, discordtest.Start(t, discordtest.Options{SpecUndeclared: true}))
+}
+
+// newStackOn is newStack against the emulator emu.
+func newStackOn(t *testing.T, emu *discordtest.Emulator) *stack {
+	t.Helper()
 	world := servicetest.NewWorld(servicetest.WorldOptions{Seed: 7, TV: 4, Movies: 3, Torrents: 2})
 	s := &stack{emu: emu, world: world, dir: t.TempDir(), logs: &logBuffer{},
 		sonarr: servicetest.NewSonarr(servicetest.ArrOptions{APIKey: sonarrKey, World: world}),

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/discarr/discarr/actors/discord/discordtest"
-	"github.com/discarr/discarr/actors/service/servicetest"
 	"github.com/discarr/discarr/actors/supervisor"
 )
 
@@ -35,18 +34,7 @@ func newSurvivor(t *testing.T) *survivor {
 // newSurvivorBeating is newSurvivor with the emulator asking for heartbeats every.
 func newSurvivorBeating(t *testing.T, every time.Duration) *survivor {
 	t.Helper()
-	emu := discordtest.Start(t, discordtest.Options{HeartbeatInterval: every})
-	world := servicetest.NewWorld(servicetest.WorldOptions{Seed: 7, TV: 4, Movies: 3, Torrents: 2})
-	s := &survivor{stack: &stack{emu: emu, world: world, dir: t.TempDir(), logs: &logBuffer{},
-		sonarr: servicetest.NewSonarr(servicetest.ArrOptions{APIKey: sonarrKey, World: world}),
-		radarr: servicetest.NewRadarr(servicetest.ArrOptions{APIKey: radarrKey, URLBase: "/radarr", World: world}),
-		qbit:   servicetest.NewQBittorrent(servicetest.QBOptions{Username: "admin", Password: qbitPass, World: world}),
-	}}
-	s.urls = map[string]string{
-		"sonarr": servicetest.Serve(t, s.sonarr).URL,
-		"radarr": servicetest.Serve(t, s.radarr).URL + "/radarr",
-		"qbit":   servicetest.Serve(t, s.qbit).URL,
-	}
+	s := &survivor{stack: newStackOn(t, discordtest.Start(t, discordtest.Options{HeartbeatInterval: every}))}
 	s.startWith(t, s.config(t, ""), func(o *supervisor.Options) {
 		o.GatewayOpenTimeout = survivorOpenTimeout
 		o.OnFatal = func(err error) {
