@@ -37,6 +37,19 @@ func (s *survivor) press(t *testing.T) {
 	}
 }
 
+// pressUntilFired presses refresh until fault id fired times times (at least once),
+// failing the test after wait.
+func (s *survivor) pressUntilFired(t *testing.T, id dt.FaultID, times int, wait time.Duration, what string) {
+	t.Helper()
+	waitFor(t, wait, what, func() bool {
+		if s.emu.Fired(id) < max(times, 1) {
+			s.press(t)
+			return false
+		}
+		return true
+	})
+}
+
 // catchesUp waits until a board edit succeeds after the fault last fired, with one
 // board of each kind in the channel.
 func (s *survivor) catchesUp(t *testing.T, since time.Time) {
@@ -68,13 +81,7 @@ func TestRateLimitedEditsWaitRetryAfter(t *testing.T) {
 			s := newSurvivor(t)
 			since := time.Now()
 			id := s.emu.Inject(tt.fault)
-			waitFor(t, 2*settle, "the whole burst of 429s", func() bool {
-				if s.emu.Fired(id) < max(tt.fault.Times, 1) {
-					s.press(t)
-					return false
-				}
-				return true
-			})
+			s.pressUntilFired(t, id, tt.fault.Times, 2*settle, "the whole burst of 429s")
 			s.press(t)
 			s.catchesUp(t, since)
 			var limited []time.Time
@@ -141,13 +148,7 @@ func TestFailingEditsCatchUp(t *testing.T) {
 			before := s.boards("Downloads")[0].ID
 			since := time.Now()
 			id := s.emu.Inject(tt.fault)
-			waitFor(t, settle, "the fault to fire on every try", func() bool {
-				if s.emu.Fired(id) < max(tt.fault.Times, 1) {
-					s.press(t)
-					return false
-				}
-				return true
-			})
+			s.pressUntilFired(t, id, tt.fault.Times, settle, "the fault to fire on every try")
 			s.press(t)
 			s.catchesUp(t, since)
 			if got := s.boards("Downloads"); len(got) != 1 || got[0].ID != before {
@@ -177,13 +178,7 @@ func TestSlowEditsDoNotDelayCallbacks(t *testing.T) {
 			t.Parallel()
 			s := newSurvivor(t)
 			id := s.emu.Inject(tt.fault)
-			waitFor(t, settle, "an edit to be held", func() bool {
-				if s.emu.Fired(id) == 0 {
-					s.press(t)
-					return false
-				}
-				return true
-			})
+			s.pressUntilFired(t, id, 1, settle, "an edit to be held")
 			for range 3 {
 				s.ackDownloads(t)
 				s.press(t)
@@ -212,13 +207,7 @@ func TestRefusedChannelIsReportedOnce(t *testing.T) {
 			t.Parallel()
 			s := newSurvivor(t)
 			id := s.emu.Inject(dt.Fault{Kind: dt.FaultError, Code: code, Route: dt.RouteMessageEdit, Times: dt.Always})
-			waitFor(t, settle, "the refusal", func() bool {
-				if s.emu.Fired(id) == 0 {
-					s.press(t)
-					return false
-				}
-				return true
-			})
+			s.pressUntilFired(t, id, 1, settle, "the refusal")
 			channel := s.emu.Info().ChannelID
 			words := []string{"level=ERROR", "board=downloads", tc.says, "channel=" + channel}
 			waitFor(t, settle, "the refusal in the log", func() bool { return s.countLines(words...) == 1 })
@@ -245,13 +234,7 @@ func TestTooOldBoardIsReplaced(t *testing.T) {
 	old := map[string]string{"Downloads": s.boards("Downloads")[0].ID, "Health": s.boards("Health")[0].ID}
 	id := s.emu.Inject(dt.Fault{Kind: dt.FaultError, Code: 30046, Route: dt.RouteMessageEdit,
 		Method: "PATCH"})
-	waitFor(t, settle, "the 30046", func() bool {
-		if s.emu.Fired(id) == 0 {
-			s.press(t)
-			return false
-		}
-		return true
-	})
+	s.pressUntilFired(t, id, 1, settle, "the 30046")
 	// The fault strikes whichever board edits first.
 	waitFor(t, settle, "a fresh board and the old one gone", func() bool {
 		for title, oldID := range old {
