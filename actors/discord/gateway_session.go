@@ -76,12 +76,17 @@ type rewrite struct{ to *url.URL }
 
 func (r *rewrite) RoundTrip(req *http.Request) (*http.Response, error) {
 	out := req.Clone(req.Context())
-	out.URL.Scheme, out.URL.Host = r.to.Scheme, r.to.Host
-	if base := strings.TrimSuffix(r.to.Path, "/"); base != "" {
-		out.URL.Path = base + out.URL.Path
-	}
+	r.rebase(out.URL)
 	out.Host = r.to.Host
 	return http.DefaultTransport.RoundTrip(out)
+}
+
+// rebase points u, a discord.com URL, at the configured server.
+func (r *rewrite) rebase(u *url.URL) {
+	u.Scheme, u.Host = r.to.Scheme, r.to.Host
+	if base := strings.TrimSuffix(r.to.Path, "/"); base != "" {
+		u.Path = base + u.Path
+	}
 }
 
 // retarget makes a transport error that quotes discord.com quote the server the
@@ -92,10 +97,7 @@ func (r *rewrite) retarget(err error) error {
 		return err
 	}
 	if u, perr := url.Parse(ue.URL); perr == nil {
-		u.Scheme, u.Host = r.to.Scheme, r.to.Host
-		if base := strings.TrimSuffix(r.to.Path, "/"); base != "" {
-			u.Path = base + u.Path
-		}
+		r.rebase(u)
 		ue.URL = u.String()
 	}
 	return err
