@@ -43,13 +43,9 @@ var (
 		RouteMessageGet, RouteMessageList, RouteCallback, RouteCommands, RouteGateway, RouteOther}
 )
 
-// restKinds are the faults tried on REST requests; the others act on the gateway.
-var restKinds = []FaultKind{FaultRateLimit, FaultRateLimitHTML, FaultStatus, FaultDelay, FaultHang,
-	FaultReset, FaultError}
-
 // check refuses a request whose fault could not fire as asked.
 func (r faultRequest) check() error {
-	rest := slices.Contains(restKinds, r.Kind)
+	rest := naturalTrigger(r.Kind) == OnRequest // the others act on the gateway
 	switch {
 	case !slices.Contains(faultKinds, r.Kind):
 		return fmt.Errorf("kind %q: want one of %v", r.Kind, faultKinds)
